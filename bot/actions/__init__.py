@@ -1,0 +1,1 @@
+"""Custom actions, one module per capability. The action server registers every module here."""

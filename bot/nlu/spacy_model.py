@@ -1,0 +1,33 @@
+"""Build the blank English spaCy pipeline Rasa's SpacyNLP loads from disk.
+
+spaCy's pretrained models cannot be downloaded here, so Harbor uses spacy.blank("en") with
+the lookup lemmatizer from spacy-lookups-data: tokens and lemmas, no vectors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "spacy_en_harbor"
+
+
+def build(path: Path = DEFAULT_PATH) -> Path:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(path)
+    return path
+
+
+def ensure(path: Path = DEFAULT_PATH) -> Path:
+    """Build the pipeline once; later calls reuse it (Rasa fingerprints the path, not the files)."""
+    if not (path / "config.cfg").exists():
+        build(path)
+    return path
+
+
+if __name__ == "__main__":
+    print(ensure())
