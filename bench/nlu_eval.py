@@ -18,6 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+# No telemetry or crash reports leave the machine (see harbor/__init__.py).
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz"
 DEFAULT_DATA = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"

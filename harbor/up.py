@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from harbor import NO_TELEMETRY_ENV
 from harbor.settings import (
     MODEL_PATH,
     PROJECT_ROOT,
@@ -19,6 +20,7 @@ from harbor.supervisor import Child, ChildFailed, Supervisor
 READY_TIMEOUT_SECONDS = 240.0
 
 QUIET_ENV = {
+    **NO_TELEMETRY_ENV,
     "TF_CPP_MIN_LOG_LEVEL": "2",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     "PYTHONWARNINGS": "ignore::DeprecationWarning",

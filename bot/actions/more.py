@@ -10,27 +10,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from harbor.paging import next_page
 
 
-def last_answer_pages(events: list[dict[str, Any]]) -> list[str]:
-    """Response names of the bot's last real answer, newest first.
+def last_response_name(events: list[dict[str, Any]]) -> str | None:
+    """Name of the newest response the bot sent before the current message, if any.
 
-    The current MORE and any earlier MOREs are skipped, so MORE, MORE walks on page by page.
+    The newest one decides: after the last page, MORE says there is no more rather than
+    walking back to an older answer.
     """
-    names: list[str] = []
     skipped_current = False
     for event in reversed(events):
         kind = event.get("event")
         if kind == "user":
-            if not skipped_current:
-                skipped_current = True
-                continue
-            intent = (event.get("parse_data") or {}).get("intent") or {}
-            if intent.get("name") != "more":
-                break
+            skipped_current = True
         elif kind == "bot" and skipped_current:
             name = (event.get("metadata") or {}).get("utter_action")
             if name:
-                names.append(name)
-    return names
+                return name
+    return None
 
 
 class ActionMore(Action):
@@ -40,11 +35,7 @@ class ActionMore(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        responses = domain.get("responses", {}).keys()
-        for name in last_answer_pages(tracker.events):
-            following = next_page(name, responses)
-            if following:
-                dispatcher.utter_message(response=following)
-                return []
-        dispatcher.utter_message(response="utter_no_more")
+        last = last_response_name(tracker.events)
+        following = next_page(last, domain.get("responses", {})) if last else None
+        dispatcher.utter_message(response=following or "utter_no_more")
         return []

@@ -1,0 +1,37 @@
+"""Shared fixtures. Unit tests need nothing; e2e tests start the real servers once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MODEL_PATH = PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict:
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+
+
+@pytest.fixture(scope="session")
+def responses(domain: dict) -> dict[str, str]:
+    """Response name -> its (only) text variation."""
+    return {name: variations[0]["text"] for name, variations in domain["responses"].items()}
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    if not MODEL_PATH.exists():
+        pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does it for you)")
+    return MODEL_PATH

@@ -1,0 +1,106 @@
+"""One real Harbor (`harbor up --no-train`: action server + Rasa server) for all e2e tests,
+on free ports, with its own SQLite database and var/ directory."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from harbor.gsm7 import is_gsm7
+
+STARTUP_TIMEOUT = 300
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class RunningHarbor:
+    process: subprocess.Popen
+    rest_url: str
+    rasa_url: str
+    var_dir: Path
+    output: list[str]
+
+    def send(self, text: str, sender: str) -> list[dict]:
+        response = requests.post(self.rest_url, json={"sender": sender, "message": text}, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def texts(self, text: str, sender: str) -> list[str]:
+        return [m.get("text", "") for m in self.send(text, sender)]
+
+
+def _pump(stream, sink: list[str]) -> None:
+    for line in iter(stream.readline, ""):
+        sink.append(line)
+
+
+@pytest.fixture(scope="session")
+def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, project_root: Path
+           ) -> Iterator[RunningHarbor]:
+    var_dir = tmp_path_factory.mktemp("harbor-var")
+    rasa_port, actions_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "HARBOR_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'harbor.db'}",
+        "HARBOR_RASA_TOKEN": "e2e-" + uuid.uuid4().hex,
+    }
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("harbor")), "up", "--no-train",
+         "--port", str(rasa_port), "--actions-port", str(actions_port)],
+        cwd=project_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output: list[str] = []
+    threading.Thread(target=_pump, args=(process.stdout, output), daemon=True).start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not any("Harbor is up." in line for line in output):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("harbor up did not start:\n" + "".join(output))
+        time.sleep(0.5)
+    running = RunningHarbor(
+        process=process,
+        rest_url=f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+        var_dir=var_dir,
+        output=output,
+    )
+    yield running
+    # Ctrl-C must stop everything cleanly: exit code 0 and both servers gone.
+    process.send_signal(signal.SIGINT)
+    try:
+        code = process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("harbor up did not stop within 60 s of Ctrl-C")
+    assert code == 0, "".join(output)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(running.rasa_url, timeout=2)
+
+
+@pytest.fixture
+def sender() -> str:
+    return "test-" + uuid.uuid4().hex[:10]
+
+
+def assert_sms_ready(texts: list[str]) -> None:
+    for text in texts:
+        assert len(text) <= 320, text
+        assert is_gsm7(text), text

@@ -1,0 +1,60 @@
+"""Bad input through the REST channel: a calm, short reply, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.e2e.conftest import RunningHarbor, assert_sms_ready
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("message", [
+    "",
+    "   ",
+    "\U0001F62D\U0001F62D\U0001F62D",
+    "?!...",
+])
+def test_messages_without_words_get_a_calm_reply(harbor: RunningHarbor, sender: str, responses, message):
+    assert harbor.texts(message, sender) == [responses["utter_no_words"]]
+
+
+def test_five_thousand_characters(harbor: RunningHarbor, sender: str):
+    texts = harbor.texts("i need help " * 417, sender)
+    assert len(texts) == 1
+    assert_sms_ready(texts)
+
+
+@pytest.mark.parametrize("message", ["necesito un lugar para dormir", "je ne parle pas anglais"])
+def test_other_languages(harbor: RunningHarbor, sender: str, responses, message):
+    assert harbor.texts(message, sender) == [responses["utter_other_language"]]
+
+
+@pytest.mark.parametrize("message", ["qwpeoriu zxmcnv", "%%%% ^^^ 12345 ;;", "<script>alert(1)</script>",
+                                     "'; DROP TABLE events; --"])
+def test_junk_gets_the_fallback_menu(harbor: RunningHarbor, sender: str, responses, message):
+    texts = harbor.texts(message, sender)
+    assert len(texts) == 1
+    assert_sms_ready(texts)
+    assert texts[0] in {responses["utter_fallback"], responses["utter_out_of_scope"]}
+
+
+def test_the_conversation_survives_junk(harbor: RunningHarbor, sender: str, responses):
+    harbor.texts("'; DROP TABLE events; --", sender)
+    assert harbor.texts("hi", sender) == [responses["utter_greet"]]
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (b"not json", "application/json"),
+    (b'{"sender": "x"', "application/json"),
+    (b"\xff\xfe\xfd", "application/json"),
+])
+def test_malformed_requests_are_4xx_not_500(harbor: RunningHarbor, body: bytes, content_type: str):
+    response = requests.post(harbor.rest_url, data=body, headers={"Content-Type": content_type}, timeout=30)
+    assert 400 <= response.status_code < 500
+
+
+def test_missing_message_field_is_not_a_500(harbor: RunningHarbor):
+    response = requests.post(harbor.rest_url, json={"sender": "nobody"}, timeout=30)
+    assert response.status_code < 500

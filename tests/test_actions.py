@@ -1,0 +1,79 @@
+"""Custom actions against trackers as Rasa sends them (fast: no server, no model)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.more import ActionMore, last_response_name
+from bot.actions.safety_plan import ActionShowSafetyPlan, ValidateSafetyPlanForm
+
+
+def user(text: str, intent: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}}
+
+
+def bot(response: str) -> dict:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+
+
+def tracker(events: list[dict], slots: dict | None = None, text: str | None = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": "x"}} if text is not None else {}
+    return Tracker("s1", slots or {}, latest, events, False, None, {}, "action_listen")
+
+
+DOMAIN = {"responses": {name: [{"text": name}] for name in [
+    "utter_a", "utter_a_2", "utter_a_3", "utter_b", "utter_no_more"]}}
+
+
+def run(action, t: Tracker, domain: dict = DOMAIN) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, domain))
+    return dispatcher.messages, events
+
+
+def test_more_sends_the_next_page_then_says_no_more():
+    history = [user("warning signs", "q"), bot("utter_a"), user("more", "more")]
+    messages, _ = run(ActionMore(), tracker(history))
+    assert messages[0]["response"] == "utter_a_2"
+    history += [bot("utter_a_2"), user("more", "more")]
+    assert run(ActionMore(), tracker(history))[0][0]["response"] == "utter_a_3"
+    history += [bot("utter_a_3"), user("more", "more")]
+    assert run(ActionMore(), tracker(history))[0][0]["response"] == "utter_no_more"
+
+
+def test_more_after_a_single_page_answer_says_no_more():
+    history = [user("a", "q"), bot("utter_a"), user("b", "q"), bot("utter_b"), user("more", "more")]
+    assert run(ActionMore(), tracker(history))[0][0]["response"] == "utter_no_more"
+
+
+def test_more_at_the_start_of_a_conversation():
+    assert run(ActionMore(), tracker([user("more", "more")]))[0][0]["response"] == "utter_no_more"
+
+
+def test_last_response_ignores_the_current_message():
+    assert last_response_name([bot("utter_a"), user("more", "more")]) == "utter_a"
+    assert last_response_name([{"event": "bot", "text": "no metadata"}, user("m", "more")]) is None
+
+
+def test_show_plan_without_a_plan():
+    messages, _ = run(ActionShowSafetyPlan(), tracker([]))
+    assert messages[0]["response"] == "utter_no_safety_plan"
+
+
+def test_show_plan_fills_skipped_answers():
+    slots = {"plan_place": "the library", "plan_person": None, "plan_number": "(skipped)",
+             "plan_code_word": "pineapple"}
+    messages, _ = run(ActionShowSafetyPlan(), tracker([], slots))
+    assert messages[0]["response"] == "utter_safety_plan"
+    assert messages[0]["plan_person"] == "(skipped)"
+    assert messages[0]["plan_place"] == "the library"
+
+
+def test_form_validation_cleans_answers():
+    validator = ValidateSafetyPlanForm()
+    assert validator.validate_plan_place("skip", None, None, None) == {"plan_place": "(skipped)"}
+    assert validator.validate_plan_code_word(" bluebird ", None, None, None) == {
+        "plan_code_word": "bluebird"}

@@ -1,0 +1,58 @@
+"""Rasa's own gates, run on the trained model: data validation, test stories for every persona,
+and intent macro-F1 on the held-out split."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+RASA = str(Path(sys.executable).with_name("rasa"))
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+MIN_MACRO_F1 = 0.90
+
+
+def rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([RASA, *args], cwd=PROJECT_ROOT, env=ENV, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_data_validates_with_warnings_as_failures():
+    result = rasa("data", "validate", "--fail-on-warnings", "--domain", "domain.yml",
+                  "--data", "bot/data", "--config", "config.yml")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # Rasa only warns (even with --fail-on-warnings) about examples it cannot read.
+    assert "doesn't start with a '-'" not in result.stderr
+
+
+def test_story_tests_for_every_persona_pass(trained_model, tmp_path):
+    result = rasa("test", "core", "--model", str(trained_model), "--stories", "tests/stories",
+                  "--fail-on-prediction-errors", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    failed = tmp_path / "failed_test_stories.yml"
+    assert "None of the test stories failed" in failed.read_text()
+
+
+@pytest.fixture(scope="module")
+def holdout_evaluation(trained_model):
+    from bench.nlu_eval import evaluate
+
+    return evaluate(trained_model)
+
+
+def test_holdout_macro_f1_is_at_least_0_90(holdout_evaluation):
+    from bench.nlu_eval import render
+
+    assert holdout_evaluation.macro_f1 >= MIN_MACRO_F1, render(holdout_evaluation)
+
+
+def test_safety_intents_are_never_mistaken_for_small_talk(holdout_evaluation):
+    safety = {"in_danger_now", "self_harm", "disclose_exploitation"}
+    small_talk = {"greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope", "menu", "more"}
+    wrong = [e for e in holdout_evaluation.errors if e["expected"] in safety and e["predicted"] in small_talk]
+    assert wrong == []
