@@ -77,7 +77,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
     settings = server_settings(args.port, args.actions_port)
     if not args.no_train:
         _say("checking the model (trains only what changed)")
-        if train() != 0:
+        if train(quiet=args.json) != 0:
             _say("training failed; see the output above")
             return EXIT_INTERNAL
     return run_up(settings, _say, as_json=args.json)

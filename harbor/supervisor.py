@@ -22,6 +22,7 @@ import requests
 
 STOP_GRACE_SECONDS = 10.0
 POLL_SECONDS = 0.5
+PROGRESS_EVERY_SECONDS = 15.0
 
 
 @dataclass
@@ -117,8 +118,13 @@ class Supervisor:
         self._write_state()
 
     def _wait_ready(self, child: Child, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
+        next_progress = started + PROGRESS_EVERY_SECONDS
         while not child.is_ready():
+            if time.monotonic() > next_progress:
+                self.say(f"still starting {child.name} ({time.monotonic() - started:.0f} s)...")
+                next_progress += PROGRESS_EVERY_SECONDS
             code = child.exit_code()
             if code is not None:
                 raise ChildFailed(child, code)

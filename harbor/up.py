@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from harbor import NO_TELEMETRY_ENV
@@ -70,7 +71,7 @@ def banner(settings: ServerSettings) -> str:
     ])
 
 
-def run_up(settings: ServerSettings, say, as_json: bool = False) -> int:
+def run_up(settings: ServerSettings, say: Callable[[str], None], as_json: bool = False) -> int:
     if not MODEL_PATH.exists():
         say(f"no trained model at {MODEL_PATH}; run `harbor train` (or `harbor up` without --no-train)")
         return 1

@@ -53,6 +53,7 @@ def test_holdout_macro_f1_is_at_least_0_90(holdout_evaluation):
 
 def test_safety_intents_are_never_mistaken_for_small_talk(holdout_evaluation):
     safety = {"in_danger_now", "self_harm", "disclose_exploitation"}
-    small_talk = {"greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope", "menu", "more"}
+    small_talk = {"greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope", "menu", "more",
+                  "stop_form", "no_words"}
     wrong = [e for e in holdout_evaluation.errors if e["expected"] in safety and e["predicted"] in small_talk]
     assert wrong == []

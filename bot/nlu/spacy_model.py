@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import spacy
+from harbor.nlp import make_pipeline
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "spacy_en_harbor"
 
 
 def build(path: Path = DEFAULT_PATH) -> Path:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
+    nlp = make_pipeline()
     path.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(path)
     return path
