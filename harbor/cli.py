@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--url", help="REST webhook URL (default: the local server from `harbor up`)")
     chat.add_argument("--sender", help="conversation id to use (default: a new random one)")
     chat.add_argument("--json", action="store_true", help="print one JSON object per message")
+
+    from harbor.cli_hotline import add_parsers
+
+    add_parsers(commands)
     return parser
 
 
@@ -107,13 +111,21 @@ def _cmd_chat(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
-HANDLERS = {"up": _cmd_up, "train": _cmd_train, "chat": _cmd_chat}
+def _handlers() -> dict:
+    from harbor import cli_hotline
+
+    return {"up": _cmd_up, "train": _cmd_train, "chat": _cmd_chat, **cli_hotline.HANDLERS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from harbor.cli_hotline import BadInput
+
     args = build_parser().parse_args(argv)
     try:
-        return HANDLERS[args.command](args)
+        return _handlers()[args.command](args)
+    except BadInput as error:
+        _say(f"error: {error}")
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return EXIT_OK
     except Exception as error:  # the promise of exit code 1 with a reason, never a bare traceback

@@ -29,12 +29,13 @@ PROGRESS_EVERY_SECONDS = 15.0
 class Child:
     name: str
     command: list[str]
-    ready_url: str
+    ready_url: str | None  # None: ready once it has stayed up for a moment (no HTTP to ask)
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
     cwd: Path | None = None
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
+    _started_at: float | None = None
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,11 +49,14 @@ class Child:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+        self._started_at = time.monotonic()
 
     def exit_code(self) -> int | None:
         return None if self.process is None else self.process.poll()
 
     def is_ready(self) -> bool:
+        if self.ready_url is None:
+            return self._started_at is not None and time.monotonic() - self._started_at > 1.0
         try:
             return requests.get(self.ready_url, timeout=2).status_code == 200
         except requests.RequestException:

@@ -40,7 +40,7 @@ def build_children(settings: ServerSettings, token: str, model: Path = MODEL_PAT
                  "--port", str(settings.actions_port)],
         ready_url=f"http://{settings.host}:{settings.actions_port}/health",
         log_path=logs / "actions.log",
-        env=QUIET_ENV,
+        env={**QUIET_ENV, "DATABASE_URL": settings.database_url},
         cwd=PROJECT_ROOT,
     )
     rasa = Child(
@@ -55,7 +55,24 @@ def build_children(settings: ServerSettings, token: str, model: Path = MODEL_PAT
              "HARBOR_ACTION_SERVER_URL": settings.actions_url},
         cwd=PROJECT_ROOT,
     )
-    return [actions, rasa]
+    pager = Child(
+        name="pager",
+        command=[_bin("harbor"), "pager"],
+        ready_url=None,
+        log_path=logs / "pager.log",
+        env={**QUIET_ENV, "DATABASE_URL": settings.database_url},
+        cwd=PROJECT_ROOT,
+    )
+    return [actions, rasa, pager]
+
+
+def pager_destination() -> str:
+    from harbor.twilio_gateway import TwilioSettings
+
+    twilio = TwilioSettings.from_env()
+    if twilio.configured:
+        return f"Twilio{' at ' + twilio.api_base_url if twilio.api_base_url else ''}"
+    return f"local outbox {var_dir() / 'outbox' / 'pages.jsonl'} (no Twilio credentials)"
 
 
 def banner(settings: ServerSettings) -> str:
@@ -66,6 +83,7 @@ def banner(settings: ServerSettings) -> str:
         "                    (auth token: $HARBOR_RASA_TOKEN or var/secrets/rasa_token)",
         f"  Action server:    {settings.actions_url}",
         f"  Database:         {settings.database_url}",
+        f"  Pager:            {pager_destination()}",
         f"  Logs:             {var_dir() / 'log'}",
         "Talk to it in another terminal: .venv/bin/harbor chat      Stop: Ctrl-C",
     ])

@@ -1,0 +1,69 @@
+"""Scores every inbound message for risk, whatever the dialogue state, before any reply.
+
+Runs last in the NLU pipeline, so it sees the classifier's intent ranking. The assessment goes
+into the parse data as `risk` (the tracker's latest message, for actions and the console). When
+the message escalates, the intent is set to the safety intent of its main category with full
+confidence, so the safety rules answer it even in the middle of a form or after MORE.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from hotline.risk import assess
+
+RISK_KEY = "risk"
+
+# Which safety rule answers an escalating message, by its most urgent category.
+SAFETY_INTENT_BY_CATEGORY = [
+    ("imminent_danger", "in_danger_now"),
+    ("self_harm", "self_harm"),
+    ("exploitation", "disclose_exploitation"),
+    ("abuse", "disclose_exploitation"),
+    ("third_party", "disclose_exploitation"),
+]
+
+
+def safety_intent(categories: list[str]) -> str:
+    for category, intent in SAFETY_INTENT_BY_CATEGORY:
+        if category in categories:
+            return intent
+    return "in_danger_now"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RiskDetector(GraphComponent):
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> RiskDetector:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            assessment = assess(
+                message.get(TEXT),
+                intent=intent.get(INTENT_NAME_KEY),
+                confidence=float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
+                intent_ranking=message.get(INTENT_RANKING_KEY) or [],
+            )
+            risk = assessment.as_dict()
+            risk["classifier_intent"] = intent.get(INTENT_NAME_KEY)
+            message.set(RISK_KEY, risk, add_to_output=True)
+            if assessment.escalates:
+                forced = {INTENT_NAME_KEY: safety_intent(assessment.categories), PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, forced, add_to_output=True)
+        return messages

@@ -1,0 +1,57 @@
+"""The hotline's database connection: DATABASE_URL, or the embedded SQLite file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from harbor.settings import default_database_url
+from hotline.models import Base
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or default_database_url()
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+            # WAL lets the pager read while the action server writes; foreign keys on.
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+    else:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def session_factory(url: str | None = None) -> sessionmaker:
+    return sessionmaker(bind=engine_for(url or database_url()), future=True, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    session = session_factory(url)()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()

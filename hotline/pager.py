@@ -1,0 +1,213 @@
+"""The pager worker: sends outbox rows and moves unacknowledged escalations up the chain.
+
+Everything it needs lives in the database, so it survives restarts and several workers can
+run at once:
+- a page is claimed with one conditional UPDATE (pending and due, or a lease that expired),
+  so two workers never send the same row;
+- a row found in "sending" with an expired lease means a worker died mid-send: before
+  sending again, the provider is asked whether a message with the page's reference marker
+  already went out (at-least-once, with dedupe);
+- escalation timers are `next_action_at` columns: no ACK after the ack timeout pages the
+  primary again and the backup; after the supervisor timeout, the supervisor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import sessionmaker
+
+from harbor.twilio_gateway import PermanentSendError, RetryableSendError
+from hotline.config import HotlineConfig
+from hotline.escalations import enqueue_page
+from hotline.models import FAILED, OPEN, PENDING, SENDING, SENT, Escalation, Page
+from hotline.pages import reference_marker
+from hotline.roster import who_is_on_call
+
+log = logging.getLogger("harbor.pager")
+
+BACKOFF_BASE_SECONDS = 1.0
+BACKOFF_MAX_SECONDS = 60.0
+
+
+class PageSender(Protocol):
+    async def send_sms(self, to: str, body: str) -> str: ...
+
+    async def find_sent(self, to: str, marker: str, since: datetime) -> str | None: ...
+
+
+class LocalOutbox:
+    """Without Twilio credentials: pages go to a JSON-lines file (and the log) instead."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    async def send_sms(self, to: str, body: str) -> str:
+        records = self._records()
+        sid = f"LOCAL{len(records) + 1:06d}"
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"sid": sid, "to": to, "body": body,
+                                     "at": datetime.utcnow().isoformat() + "Z"}) + "\n")
+        log.warning("local outbox (no Twilio credentials): page %s to %s: %s", sid, to, body)
+        return sid
+
+    async def find_sent(self, to: str, marker: str, since: datetime) -> str | None:
+        for record in self._records():
+            if record["to"] == to and marker in record["body"]:
+                return record["sid"]
+        return None
+
+    def _records(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def backoff(attempt: int) -> timedelta:
+    return timedelta(seconds=min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempt - 1)))
+
+
+class PagerWorker:
+    def __init__(self, sessions: sessionmaker, sender: PageSender, config: HotlineConfig,
+                 clock: Callable[[], datetime] = datetime.utcnow) -> None:
+        self.sessions = sessions
+        self.sender = sender
+        self.config = config
+        self.clock = clock
+        self.sent = 0
+        self.failed = 0
+
+    async def run_once(self) -> int:
+        """One pass: advance timers, then deliver every due page. Returns pages handled."""
+        self.advance_timers()
+        handled = 0
+        for page_id in self._due_page_ids():
+            claimed = self._claim(page_id)
+            if claimed is not None:
+                await self._deliver(*claimed)
+                handled += 1
+        return handled
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        log.info("pager started (poll every %.1f s)", self.config.poll_seconds)
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:  # a bad pass must not end paging; the next pass retries
+                log.exception("pager pass failed; retrying")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.config.poll_seconds)
+
+    # --- escalation timers ---------------------------------------------------------------
+    def advance_timers(self) -> None:
+        now = self.clock()
+        with self.sessions() as session:
+            due = list(session.scalars(select(Escalation).where(
+                Escalation.status == OPEN, Escalation.next_action_at.is_not(None),
+                Escalation.next_action_at <= now)))
+            for escalation in due:
+                stage = escalation.stage
+                if stage >= 2:
+                    continue
+                moved = session.execute(
+                    update(Escalation)
+                    .where(Escalation.id == escalation.id, Escalation.stage == stage,
+                           Escalation.status == OPEN)
+                    .values(stage=stage + 1, updated_at=now,
+                            next_action_at=(escalation.created_at
+                                            + timedelta(seconds=self.config.supervisor_timeout_seconds)
+                                            if stage == 0 else None)))
+                if moved.rowcount != 1:
+                    continue  # another worker moved it
+                session.refresh(escalation)
+                on_call = who_is_on_call(session, now)
+                if escalation.stage == 1:
+                    log.warning("ESC-%s not acknowledged: paging primary again and backup", escalation.id)
+                    enqueue_page(session, escalation, on_call.primary, "primary", self.config, now)
+                    enqueue_page(session, escalation, on_call.backup, "backup", self.config, now)
+                else:
+                    log.warning("ESC-%s still not acknowledged: paging supervisor", escalation.id)
+                    enqueue_page(session, escalation, on_call.supervisor, "supervisor", self.config, now)
+            session.commit()
+
+    # --- the outbox ----------------------------------------------------------------------
+    def _due_page_ids(self) -> list[int]:
+        now = self.clock()
+        with self.sessions() as session:
+            return list(session.scalars(select(Page.id).where(or_(
+                (Page.status == PENDING) & (Page.next_attempt_at <= now),
+                (Page.status == SENDING) & (Page.lease_until < now),
+            )).order_by(Page.id)))
+
+    def _claim(self, page_id: int) -> tuple[Page, bool] | None:
+        now = self.clock()
+        with self.sessions() as session:
+            page = session.get(Page, page_id)
+            if page is None:
+                return None
+            recovering = page.status == SENDING
+            claimed = session.execute(
+                update(Page)
+                .where(Page.id == page_id, or_(
+                    (Page.status == PENDING) & (Page.next_attempt_at <= now),
+                    (Page.status == SENDING) & (Page.lease_until < now)))
+                .values(status=SENDING, attempts=Page.attempts + 1,
+                        lease_until=now + timedelta(seconds=self.config.lease_seconds)))
+            session.commit()
+            if claimed.rowcount != 1:
+                return None
+            session.refresh(page)
+            return page, recovering
+
+    async def _deliver(self, page: Page, recovering: bool) -> None:
+        marker = reference_marker(page.idempotency_key)
+        try:
+            sid = None
+            if recovering:
+                sid = await self.sender.find_sent(page.to_number, marker, page.created_at - timedelta(days=1))
+                if sid:
+                    log.warning("page %s had been sent before a crash (%s); not sending again", page.id, sid)
+            if sid is None:
+                sid = await self.sender.send_sms(page.to_number, page.body)
+        except RetryableSendError as error:
+            self._retry_or_fail(page, str(error))
+            return
+        except PermanentSendError as error:
+            self._finish(page, FAILED, error=str(error))
+            return
+        self._finish(page, SENT, sid=sid)
+
+    def _retry_or_fail(self, page: Page, error: str) -> None:
+        if page.attempts >= self.config.max_send_attempts:
+            self._finish(page, FAILED, error=f"gave up after {page.attempts} attempts: {error}")
+            return
+        delay = backoff(page.attempts)
+        log.warning("page %s attempt %s failed (%s); retrying in %.0f s", page.id, page.attempts,
+                    error, delay.total_seconds())
+        with self.sessions() as session:
+            session.execute(update(Page).where(Page.id == page.id, Page.status == SENDING).values(
+                status=PENDING, next_attempt_at=self.clock() + delay, lease_until=None, last_error=error))
+            session.commit()
+
+    def _finish(self, page: Page, status: str, sid: str | None = None, error: str | None = None) -> None:
+        with self.sessions() as session:
+            session.execute(update(Page).where(Page.id == page.id).values(
+                status=status, provider_sid=sid, last_error=error, lease_until=None,
+                sent_at=self.clock() if status == SENT else None))
+            session.commit()
+        if status == SENT:
+            self.sent += 1
+            log.info("page %s for ESC-%s sent (%s)", page.id, page.escalation_id, sid)
+        else:
+            self.failed += 1
+            log.error("PAGE FAILED: page %s for ESC-%s: %s (failed so far: %s)", page.id,
+                      page.escalation_id, error, self.failed)

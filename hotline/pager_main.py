@@ -1,0 +1,47 @@
+"""`harbor pager`: the pager worker as its own process (started by `harbor up`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from harbor.settings import var_dir
+from harbor.twilio_gateway import TwilioGateway, TwilioSettings
+from hotline.config import HotlineConfig
+from hotline.db import session_factory
+from hotline.pager import LocalOutbox, PagerWorker
+
+log = logging.getLogger("harbor.pager")
+
+
+async def run_pager(once: bool = False) -> int:
+    settings = TwilioSettings.from_env()
+    config = HotlineConfig.from_env()
+    if settings.configured:
+        sender = TwilioGateway(settings)
+        where = f" at {settings.api_base_url}" if settings.api_base_url else ""
+        log.info("pager sends through Twilio%s", where)
+    else:
+        sender = LocalOutbox(var_dir() / "outbox" / "pages.jsonl")
+        log.warning("no Twilio credentials: pages go to the local outbox %s", sender.path)
+    worker = PagerWorker(session_factory(), sender, config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        if once:
+            await worker.run_once()
+        else:
+            await worker.run_forever(stop)
+    finally:
+        if isinstance(sender, TwilioGateway):
+            await sender.close()
+    log.info("pager stopped: %s sent, %s failed", worker.sent, worker.failed)
+    return 0
+
+
+def main(once: bool = False) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return asyncio.run(run_pager(once))

@@ -1,0 +1,139 @@
+"""The rule layer: spaCy Matcher patterns over lemmas, with texting spellings, idioms and negation.
+
+A rule hit is final: the classifier can add to it, never argue it away (hotline/risk.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from harbor.nlp import shared_pipeline
+from hotline import risk_patterns as p
+
+WILDCARD_WIDTH = 3
+NEGATION_WINDOW = 3
+IDIOM_REACH = 4
+
+_CONTRACTIONS = [
+    (r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\bain't\b", "is not"),
+    (r"\bshan't\b", "shall not"), (r"n't\b", " not"), (r"\bi'm\b", "i am"), (r"'re\b", " are"),
+    (r"'ve\b", " have"), (r"'ll\b", " will"), (r"\b(i|he|she|they|you|we)'d\b", r"\1 would"),
+    (r"\b(he|she|it|that|there|who|what|where|someone|somebody)'s\b", r"\1 is"),
+]
+_CLASSES = {"PERSON": p.PERSON, "FAMILY": p.FAMILY, "ME": p.ME, "VICTIM": p.VICTIM}
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight quotes, texting spellings spelled out, contractions expanded."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    words = re.split(r"(\W+)", text)
+    text = "".join(p.NORMALISE.get(w, w) for w in words)
+    for pattern, replacement in _CONTRACTIONS:
+        text = re.sub(pattern, replacement, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    rule: str
+    category: str
+    level: int
+    start: int  # token offsets in the normalised doc
+    end: int
+    text: str
+    negated: bool
+
+
+def _lemma(nlp: Language, word: str) -> str:
+    return nlp(word)[0].lemma_.lower()
+
+
+def _compile(nlp: Language, phrase: str) -> list[dict]:
+    tokens: list[dict] = []
+    for part in phrase.split():
+        if part == "*":
+            tokens.extend({"OP": "?"} for _ in range(WILDCARD_WIDTH))
+            continue
+        optional = part.endswith("?") and len(part) > 1
+        part = part.rstrip("?") if optional else part
+        if part in _CLASSES:
+            spec: dict = {"LOWER": {"IN": _CLASSES[part]}}
+        elif part.startswith("="):
+            spec = {"LOWER": {"IN": part[1:].replace("=", "").split("|")}}
+        else:
+            alternatives = part.split("|")
+            spec = {"LEMMA": {"IN": sorted({_lemma(nlp, a) for a in alternatives} | set(alternatives))}}
+        if optional:
+            spec["OP"] = "?"
+        tokens.append(spec)
+    return tokens
+
+
+class RuleLayer:
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.matcher = Matcher(nlp.vocab)
+        self.rules = {r.name: r for r in p.RULES}
+        for r in p.RULES:
+            self.matcher.add(r.name, [_compile(nlp, phrase) for phrase in r.phrases])
+
+    def doc(self, text: str) -> Doc:
+        return self.nlp(normalise(text))
+
+    def hits(self, doc: Doc) -> list[RuleHit]:
+        idiom_spans = _phrase_spans(doc.text, p.IDIOMS)
+        found: dict[tuple[str, int], RuleHit] = {}
+        for match_id, start, end in self.matcher(doc):
+            name = self.nlp.vocab.strings[match_id]
+            span = doc[start:end]
+            # An idiom just after the match counts too ("hit me with a pillow").
+            context = doc[start:min(len(doc), end + IDIOM_REACH)]
+            if _overlaps(context.start_char, context.end_char, idiom_spans):
+                continue
+            rule = self.rules[name]
+            hit = RuleHit(name, rule.category, rule.level, start, end, span.text,
+                          negated=_negated(doc, start, end))
+            key = (name, start)
+            # Of overlapping matches from one start, keep the longest (wildcards make several).
+            if key not in found or (end - start) > (found[key].end - found[key].start):
+                found[key] = hit
+        hits = list(found.values())
+        exchange = _sex_for_exchange(doc.text)
+        if exchange:
+            hits.append(RuleHit("sex_for_exchange", p.EXPLOITATION, p.HIGH, 0, len(doc), exchange, False))
+        return hits
+
+
+def _phrase_spans(text: str, phrases: list[str]) -> list[tuple[int, int]]:
+    spans = []
+    for phrase in phrases:
+        for match in re.finditer(re.escape(normalise(phrase)), text):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < s_end and s_start < end for s_start, s_end in spans)
+
+
+def _negated(doc: Doc, start: int, end: int) -> bool:
+    """A negation just before the match or inside it ("he would never hurt me")."""
+    window = doc[max(0, start - NEGATION_WINDOW):end]
+    return any(t.lower_ in p.NEGATIONS or t.lemma_ == "not" for t in window)
+
+
+def _sex_for_exchange(text: str) -> str:
+    sex = [w for w in p.SEX_WORDS if re.search(rf"\b{re.escape(w)}\b", text)]
+    exchange = [w for w in p.EXCHANGE_WORDS if re.search(rf"\b{re.escape(w)}\b", text)]
+    return f"{sex[0]} ... {exchange[0]}" if sex and exchange else ""
+
+
+@lru_cache(maxsize=1)
+def rule_layer() -> RuleLayer:
+    return RuleLayer(shared_pipeline())
