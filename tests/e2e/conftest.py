@@ -21,6 +21,29 @@ import requests
 from harbor.gsm7 import is_gsm7
 
 STARTUP_TIMEOUT = 300
+ACK_TIMEOUT_SECONDS = 4
+SUPERVISOR_TIMEOUT_SECONDS = 8
+ROSTER = """
+advocates:
+  - name: Dana Supervisor
+    phone: "+14155550100"
+    role: supervisor
+  - name: Sam Primary
+    phone: "+14155550101"
+    supervisor: Dana Supervisor
+  - name: Alex Backup
+    phone: "+14155550102"
+    supervisor: Dana Supervisor
+shifts:
+  - advocate: Sam Primary
+    role: primary
+    starts: 2020-01-01T00:00:00Z
+    ends: 2100-01-01T00:00:00Z
+  - advocate: Alex Backup
+    role: backup
+    starts: 2020-01-01T00:00:00Z
+    ends: 2100-01-01T00:00:00Z
+"""
 
 
 def free_port() -> int:
@@ -30,12 +53,49 @@ def free_port() -> int:
 
 
 @dataclass
+class FakeTwilio:
+    process: subprocess.Popen
+    url: str
+
+    def messages(self) -> list[dict]:
+        return requests.get(f"{self.url}/_fake/messages", timeout=5).json()["messages"]
+
+    def requests_seen(self) -> list[dict]:
+        return requests.get(f"{self.url}/_fake/messages", timeout=5).json()["requests"]
+
+    def delay(self, seconds: float) -> None:
+        requests.post(f"{self.url}/_fake/delay", json={"seconds": seconds}, timeout=5)
+
+
+@pytest.fixture(scope="session")
+def fake_twilio(project_root: Path) -> Iterator[FakeTwilio]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "tests.fakes.twilio_api", "--port", str(port)],
+                               cwd=project_root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(f"{url}/_fake/messages", timeout=1)
+            break
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("fake twilio did not start")
+            time.sleep(0.2)
+    yield FakeTwilio(process, url)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@dataclass
 class RunningHarbor:
     process: subprocess.Popen
     rest_url: str
     rasa_url: str
     var_dir: Path
     output: list[str]
+    env: dict
 
     def send(self, text: str, sender: str) -> list[dict]:
         response = requests.post(self.rest_url, json={"sender": sender, "message": text}, timeout=60)
@@ -52,8 +112,8 @@ def _pump(stream, sink: list[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, project_root: Path
-           ) -> Iterator[RunningHarbor]:
+def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, project_root: Path,
+           fake_twilio: FakeTwilio) -> Iterator[RunningHarbor]:
     var_dir = tmp_path_factory.mktemp("harbor-var")
     rasa_port, actions_port = free_port(), free_port()
     env = {
@@ -61,7 +121,17 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
         "HARBOR_VAR_DIR": str(var_dir),
         "DATABASE_URL": f"sqlite:///{var_dir / 'harbor.db'}",
         "HARBOR_RASA_TOKEN": "e2e-" + uuid.uuid4().hex,
+        "TWILIO_ACCOUNT_SID": "ACfake", "TWILIO_AUTH_TOKEN": "fake-token",
+        "TWILIO_FROM_NUMBER": "+14155550000", "TWILIO_API_BASE_URL": fake_twilio.url,
+        "HARBOR_ACK_TIMEOUT_SECONDS": str(ACK_TIMEOUT_SECONDS),
+        "HARBOR_SUPERVISOR_TIMEOUT_SECONDS": str(SUPERVISOR_TIMEOUT_SECONDS),
+        "HARBOR_PAGER_LEASE_SECONDS": "2",
     }
+    roster_file = var_dir / "roster.yml"
+    roster_file.write_text(ROSTER)
+    loaded = subprocess.run([str(Path(sys.executable).with_name("harbor")), "oncall", "load", str(roster_file)],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("harbor")), "up", "--no-train",
          "--port", str(rasa_port), "--actions-port", str(actions_port)],
@@ -81,6 +151,7 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         var_dir=var_dir,
         output=output,
+        env=env,
     )
     yield running
     # Ctrl-C must stop everything cleanly: exit code 0 and both servers gone.

@@ -56,7 +56,7 @@ def test_safety_plan_can_be_stopped(harbor: RunningHarbor, sender: str, response
 
 def test_danger_during_the_safety_plan_gets_911_first(harbor: RunningHarbor, sender: str, responses):
     harbor.texts("PLAN", sender)
-    assert harbor.texts("he won't let me leave", sender) == [responses["utter_in_danger_now"]]
+    assert harbor.texts("he won't let me leave", sender) == [responses["utter_escalate_danger"]]
     assert harbor.texts("hi", sender) == [responses["utter_greet"]]
 
 
@@ -80,9 +80,11 @@ def test_provider_asks_about_screening_and_care(harbor: RunningHarbor, sender: s
 
 
 @pytest.mark.parametrize("message, response", [
-    ("i want to kill myself", "utter_self_harm"),
-    ("someone is hurting me right now", "utter_in_danger_now"),
-    ("he keeps all the money i make", "utter_disclose_exploitation"),
+    ("i want to kill myself", "utter_escalate_self_harm"),
+    ("someone is hurting me right now", "utter_escalate_danger"),
+    ("he keeps all the money i make", "utter_escalate_exploitation"),
+    ("my friend is 14 and her boyfriend sells her", "utter_escalate_third_party"),
+    ("my stepdad hits me", "utter_escalate_abuse"),
 ])
 def test_danger_gets_the_right_crisis_line(harbor: RunningHarbor, sender: str, responses, message, response):
     assert harbor.texts(message, sender) == [responses[response]]

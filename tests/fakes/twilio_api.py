@@ -34,6 +34,9 @@ class FakeTwilioState:
     delay_seconds: float = 0.0
 
 
+STATE: web.AppKey[FakeTwilioState] = web.AppKey("state", FakeTwilioState)
+
+
 def _authorised(request: web.Request, state: FakeTwilioState) -> bool:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Basic "):
@@ -47,7 +50,7 @@ def _rfc2822(moment: datetime) -> str:
 
 
 async def create_message(request: web.Request) -> web.Response:
-    state: FakeTwilioState = request.app["state"]
+    state: FakeTwilioState = request.app[STATE]
     form = await request.post()
     state.requests.append({"at": time.time(), "to": form.get("To"), "body": form.get("Body")})
     if not _authorised(request, state) or request.match_info["account"] != state.account_sid:
@@ -76,7 +79,7 @@ async def create_message(request: web.Request) -> web.Response:
 
 
 async def list_messages(request: web.Request) -> web.Response:
-    state: FakeTwilioState = request.app["state"]
+    state: FakeTwilioState = request.app[STATE]
     if not _authorised(request, state):
         return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
     to = request.query.get("To")
@@ -89,23 +92,23 @@ async def list_messages(request: web.Request) -> web.Response:
 
 async def control_fail(request: web.Request) -> web.Response:
     body = await request.json()
-    request.app["state"].fail_statuses.extend(int(s) for s in body.get("statuses", []))
+    request.app[STATE].fail_statuses.extend(int(s) for s in body.get("statuses", []))
     return web.json_response({"ok": True})
 
 
 async def control_delay(request: web.Request) -> web.Response:
-    request.app["state"].delay_seconds = float((await request.json()).get("seconds", 0))
+    request.app[STATE].delay_seconds = float((await request.json()).get("seconds", 0))
     return web.json_response({"ok": True})
 
 
 async def control_messages(request: web.Request) -> web.Response:
-    state = request.app["state"]
+    state = request.app[STATE]
     return web.json_response({"messages": state.messages, "requests": state.requests})
 
 
 def make_app(account_sid: str = "ACfake", auth_token: str = "fake-token") -> web.Application:
     app = web.Application()
-    app["state"] = FakeTwilioState(account_sid, auth_token)
+    app[STATE] = FakeTwilioState(account_sid, auth_token)
     app.router.add_post(API, create_message)
     app.router.add_get(API, list_messages)
     app.router.add_post("/_fake/fail", control_fail)
