@@ -13,7 +13,13 @@ from harbor.settings import PROJECT_ROOT
 class LiveRiskScorer:
     def __init__(self, model: Path) -> None:
         os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+        import logging
+
         from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        # Rasa's structured debug log goes to stdout by default; stdout here is the JSON output.
+        configure_structlog(logging.WARNING)
 
         os.chdir(PROJECT_ROOT)  # config.yml names the spaCy pipeline by a project-relative path
         self.agent = Agent.load(str(model))

@@ -86,7 +86,11 @@ def assess(text: str | None, intent: str | None = None, confidence: float = 0.0,
         if signal not in signals:
             signals.append(signal)
 
-    for hit in layer.hits(doc):
+    hits = layer.hits(doc)
+    # Danger words the rules understood as an idiom or a negation: the classifier's guess in
+    # that category does not override them ("i met my quota at work", "i would never ...").
+    understood = {h.category for h in hits if h.idiom}
+    for hit in (h for h in hits if not h.idiom):
         level = hit.level
         negated = hit.negated and hit.rule not in p.NEGATION_SAFE_RULES
         asked_in_general = (general_question and hit.category in (p.EXPLOITATION, p.ABUSE)
@@ -100,13 +104,12 @@ def assess(text: str | None, intent: str | None = None, confidence: float = 0.0,
         if level >= p.HIGH and _third_party(hit, normalised):
             add("rule", hit.rule, p.THIRD_PARTY, level, hit.text)
 
-    # Where the rules understood a negation ("i would never kill myself") the classifier's
-    # guess in that category does not override them.
-    negated_categories = {s.category for s in signals if s.source == "rule" and s.level == "concern"}
+    understood |= {s.category for s in signals if s.source == "rule" and s.level == "concern"}
+    rules_fired = bool(signals)
     for name, score in _classifier_intents(intent, confidence, intent_ranking):
         category, level = p.RISK_INTENTS[name]
-        if (score >= p.RISK_INTENT_MIN_CONFIDENCE and not general_question
-                and category not in negated_categories):
+        needed = p.RISK_INTENT_MIN_CONFIDENCE if rules_fired else p.CLASSIFIER_ALONE_MIN_CONFIDENCE
+        if score >= needed and not general_question and category not in understood:
             if urgent and category in p.URGENT_CATEGORIES:
                 level = max(level, p.IMMINENT)
             add("classifier", name, category, level, f"{name} {score:.2f}")

@@ -101,6 +101,7 @@ RULES: list[Rule] = [
          "PERSON * go|going to hurt|beat|hit|rape ME", "PERSON * will hurt|beat|hit|rape ME",
          "PERSON * say|said * hurt|beat|hit ME", "PERSON * be hurting ME", "PERSON * hurt|hurts ME"),
     rule("not_safe", IMMINENT_DANGER, HIGH, "i be not safe", "i do not feel safe"),
+    rule("in_danger", IMMINENT_DANGER, HIGH, "i be in danger", "be not in danger"),
     rule("come_get_me", IMMINENT_DANGER, HIGH,
          "come get ME", "please help ME * PERSON",
          "PERSON * follow|following ME", "PERSON * outside my door|window|room|house"),
@@ -215,6 +216,9 @@ RISK_INTENTS = {
     "disclose_exploitation": (EXPLOITATION, HIGH),
 }
 RISK_INTENT_MIN_CONFIDENCE = 0.5
+# With no rule hit at all, the classifier alone must be surer: everyday texts share words
+# with danger ("i cut my hair") and a page wakes someone up.
+CLASSIFIER_ALONE_MIN_CONFIDENCE = 0.85
 
 # Asking for a crisis number is not a disclosure: the bare words "suicide"/"suicidal" in a
 # message that asks for a line drop to concern (the bot still answers with 988).

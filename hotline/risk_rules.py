@@ -48,6 +48,7 @@ class RuleHit:
     end: int
     text: str
     negated: bool
+    idiom: bool = False  # matched, but inside an idiom: scores nothing, and blocks the classifier
 
 
 def _lemma(nlp: Language, word: str) -> str:
@@ -94,11 +95,10 @@ class RuleLayer:
             span = doc[start:end]
             # An idiom just after the match counts too ("hit me with a pillow").
             context = doc[start:min(len(doc), end + IDIOM_REACH)]
-            if _overlaps(context.start_char, context.end_char, idiom_spans):
-                continue
             rule = self.rules[name]
             hit = RuleHit(name, rule.category, rule.level, start, end, span.text,
-                          negated=_negated(doc, start, end))
+                          negated=_negated(doc, start, end),
+                          idiom=_overlaps(context.start_char, context.end_char, idiom_spans))
             key = (name, start)
             # Of overlapping matches from one start, keep the longest (wildcards make several).
             if key not in found or (end - start) > (found[key].end - found[key].start):

@@ -77,3 +77,41 @@ def test_form_validation_cleans_answers():
     assert validator.validate_plan_place("skip", None, None, None) == {"plan_place": "(skipped)"}
     assert validator.validate_plan_code_word(" bluebird ", None, None, None) == {
         "plan_code_word": "bluebird"}
+
+
+def _risky_tracker(risk: dict, sender: str = "youth-1") -> Tracker:
+    latest = {"text": "...", "intent": {"name": "in_danger_now"}, "risk": risk}
+    return Tracker(sender, {}, latest, [], False, None, {}, "action_listen")
+
+
+def test_escalate_writes_the_escalation_then_replies(tmp_path, monkeypatch):
+    from sqlalchemy import select
+
+    from bot.actions.escalation import ActionEscalate
+    from hotline.db import session_factory
+    from hotline.models import Escalation
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    risk = {"escalates": True, "level": "imminent", "categories": ["imminent_danger"]}
+    messages, _ = run(ActionEscalate(), _risky_tracker(risk))
+    assert messages[0]["response"] == "utter_escalate_danger"
+    with session_factory(url)() as session:
+        [escalation] = session.scalars(select(Escalation)).all()
+        assert escalation.conversation_id == "youth-1" and escalation.level == "imminent"
+
+
+def test_escalate_without_a_database_still_gives_the_crisis_line(monkeypatch):
+    from bot.actions.escalation import ActionEscalate
+
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////proc/no/such/dir/h.db")
+    risk = {"escalates": True, "level": "high", "categories": ["self_harm"]}
+    messages, _ = run(ActionEscalate(), _risky_tracker(risk))
+    assert messages[0]["response"] == "utter_self_harm"  # no promise that an advocate was told
+
+
+def test_escalate_when_the_risk_does_not_escalate_gives_numbers_only():
+    from bot.actions.escalation import ActionEscalate
+
+    messages, _ = run(ActionEscalate(), _risky_tracker({"escalates": False, "level": "concern"}))
+    assert messages[0]["response"] == "utter_crisis_numbers"

@@ -3,6 +3,7 @@ and intent macro-F1 on the held-out split."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,3 +58,35 @@ def test_safety_intents_are_never_mistaken_for_small_talk(holdout_evaluation):
                   "stop_form", "no_words"}
     wrong = [e for e in holdout_evaluation.errors if e["expected"] in safety and e["predicted"] in small_talk]
     assert wrong == []
+
+
+def test_live_risk_path_meets_the_goals_on_the_labelled_set(trained_model):
+    from bench.risk_eval import GOALS, MAX_FALSE_ESCALATION, evaluate, live_scorer, load_set
+
+    result = evaluate("harbor", live_scorer(trained_model), load_set())
+    for category, goal in GOALS.items():
+        assert result.recall[category] >= goal, (category, result.misses)
+    assert result.false_escalation_rate <= MAX_FALSE_ESCALATION, result.false_escalations
+
+
+def test_harbor_risk_score_prints_one_json_object_per_line(trained_model):
+    harbor = str(Path(sys.executable).with_name("harbor"))
+    lines = "he wont let me leave\nthis homework is killing me\n\nkms\n"
+    result = subprocess.run([harbor, "risk", "score", "-"], input=lines, capture_output=True, text=True,
+                            env=ENV, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    scored = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(s["text"], s["level"]) for s in scored] == [
+        ("he wont let me leave", "imminent"), ("this homework is killing me", "none"), ("kms", "high")]
+    assert scored[0]["categories"] == ["imminent_danger"] and scored[0]["signals"]
+    only = subprocess.run([harbor, "risk", "score", "-", "--escalates"], input=lines, capture_output=True,
+                          text=True, env=ENV, timeout=300)
+    assert [json.loads(line)["text"] for line in only.stdout.splitlines()] == ["he wont let me leave", "kms"]
+
+
+def test_harbor_risk_score_bad_file_is_exit_2(trained_model):
+    harbor = str(Path(sys.executable).with_name("harbor"))
+    result = subprocess.run([harbor, "risk", "score", "/no/such/file"], capture_output=True, text=True,
+                            env=ENV, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == "harbor: error: no such file: /no/such/file"

@@ -56,8 +56,13 @@ def test_caregiver_and_provider_questions_are_not_disclosures(text):
 def test_the_classifier_can_raise_but_never_lower_a_rule_hit():
     ranking = [{"name": "greet", "confidence": 0.99}]
     assert assess("he has a knife", intent="greet", confidence=0.99, intent_ranking=ranking).level == "imminent"
-    raised = assess("please i need help idk what to do", intent="in_danger_now", confidence=0.8)
+    raised = assess("please i need help idk what to do", intent="in_danger_now", confidence=0.9)
     assert raised.level == "imminent" and raised.signals[0].source == "classifier"
+
+
+def test_the_classifier_alone_needs_high_confidence():
+    assert not assess("i cut my hair", intent="self_harm", confidence=0.7).escalates
+    assert assess("i cut my hair", intent="self_harm", confidence=0.9).escalates
 
 
 def test_a_negation_the_rules_understood_is_not_overridden_by_the_classifier():

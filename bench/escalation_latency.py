@@ -1,0 +1,135 @@
+"""From the inbound webhook request to the page's request reaching a local fake Twilio API.
+
+Starts a real Harbor (`harbor up --no-train`) with the fake Twilio and an on-call roster, sends
+N risky messages (each its own conversation) to the REST webhook, and measures, per escalation,
+the time from sending the request to the fake receiving the page. Baseline in the same run:
+the round trip of a plain, non-risky message. Goal: p99 < 1 s.
+
+    .venv/bin/python -m bench.escalation_latency [--count 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from tests.e2e.conftest import ROSTER, free_port
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+HARBOR = str(Path(sys.executable).with_name("harbor"))
+RISKY = ["he wont let me leave", "i want to kill myself", "he keeps all the money i make",
+         "my stepdad hits me", "he has a gun"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def wait_http(url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise SystemExit(f"escalation_latency: {url} did not come up")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--baseline", type=int, default=30, help="plain messages for the baseline")
+    args = parser.parse_args(argv)
+    if not (PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz").exists():
+        print("escalation_latency: no trained model; run `make train`", file=sys.stderr)
+        return 2
+
+    work = Path(tempfile.mkdtemp(prefix="harbor-bench-"))
+    twilio_port, rasa_port, actions_port = free_port(), free_port(), free_port()
+    fake_url = f"http://127.0.0.1:{twilio_port}"
+    env = {**os.environ, "HARBOR_VAR_DIR": str(work), "DATABASE_URL": f"sqlite:///{work / 'harbor.db'}",
+           "TWILIO_ACCOUNT_SID": "ACfake", "TWILIO_AUTH_TOKEN": "fake-token",
+           "TWILIO_FROM_NUMBER": "+14155550000", "TWILIO_API_BASE_URL": fake_url,
+           "HARBOR_ACK_TIMEOUT_SECONDS": "3600", "RASA_TELEMETRY_ENABLED": "false"}
+    (work / "roster.yml").write_text(ROSTER)
+    subprocess.run([HARBOR, "oncall", "load", str(work / "roster.yml")], env=env, check=True,
+                   capture_output=True)
+    fake = subprocess.Popen([sys.executable, "-m", "tests.fakes.twilio_api", "--port", str(twilio_port)],
+                            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    harbor = subprocess.Popen([HARBOR, "up", "--no-train", "--port", str(rasa_port), "--actions-port",
+                               str(actions_port)], cwd=PROJECT_ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rest = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+    try:
+        wait_http(f"{fake_url}/_fake/messages", 30)
+        print("starting Harbor...", file=sys.stderr)
+        wait_http(f"http://127.0.0.1:{rasa_port}/", 300)
+        time.sleep(2)  # the pager starts after the Rasa server
+        requests.post(rest, json={"sender": "warmup", "message": "hi"}, timeout=60)
+
+        plain = []
+        for n in range(args.baseline):
+            started = time.time()
+            requests.post(rest, json={"sender": f"plain-{n}", "message": "what can you do"}, timeout=60)
+            plain.append(time.time() - started)
+
+        sent_at: dict[str, float] = {}
+        for n in range(args.count):
+            sender = f"bench-{n}"
+            sent_at[sender] = time.time()
+            requests.post(rest, json={"sender": sender, "message": RISKY[n % len(RISKY)]}, timeout=60)
+            if n % 50 == 49:
+                print(f"  {n + 1}/{args.count} risky messages sent", file=sys.stderr)
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            pages = requests.get(f"{fake_url}/_fake/messages", timeout=10).json()["messages"]
+            if len(pages) >= args.count:
+                break
+            time.sleep(0.5)
+        listed = subprocess.run([HARBOR, "escalations", "list", "--json"], env=env, capture_output=True,
+                                text=True, check=True)
+        conversation_of = {e["id"]: e["conversation_id"] for e in json.loads(listed.stdout)}
+        latencies = []
+        for page in pages:
+            match = re.search(r"ESC-(\d+)", page["body"])
+            conversation = conversation_of.get(int(match.group(1))) if match else None
+            if conversation in sent_at:
+                latencies.append(page["received_at"] - sent_at.pop(conversation))
+        missing = len(sent_at)
+    finally:
+        harbor.send_signal(signal.SIGINT)
+        harbor.wait(timeout=60)
+        fake.terminate()
+        fake.wait(timeout=10)
+
+    base_p50 = statistics.median(plain)
+    print(f"plain reply round trip (baseline, n={len(plain)}): p50 {base_p50 * 1000:.0f} ms, "
+          f"p99 {percentile(plain, 99) * 1000:.0f} ms")
+    if not latencies:
+        print("no pages arrived")
+        return 1
+    p50, p99 = statistics.median(latencies), percentile(latencies, 99)
+    print(f"webhook -> page at fake Twilio (n={len(latencies)}, missing {missing}): "
+          f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
+    print(f"ratios to the plain-reply p50: p50 {p50 / base_p50:.2f}x, p99 {p99 / base_p50:.2f}x")
+    print(f"goal p99 < 1000 ms: {'met' if p99 < 1.0 and not missing else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
