@@ -63,8 +63,10 @@ def _compile(nlp: Language, phrase: str) -> list[dict]:
             continue
         optional = part.endswith("?") and len(part) > 1
         part = part.rstrip("?") if optional else part
-        if part in _CLASSES:
-            spec: dict = {"LOWER": {"IN": _CLASSES[part]}}
+        if part == "NUM":
+            spec: dict = {"LIKE_NUM": True}
+        elif part in _CLASSES:
+            spec = {"LOWER": {"IN": _CLASSES[part]}}
         elif part.startswith("="):
             spec = {"LOWER": {"IN": part[1:].replace("=", "").split("|")}}
         else:
