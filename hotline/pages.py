@@ -3,6 +3,8 @@ and never the youth's phone number."""
 
 from __future__ import annotations
 
+import hashlib
+
 from harbor.gsm7 import to_gsm7
 from hotline.models import Escalation
 
@@ -22,8 +24,6 @@ def page_body(escalation: Escalation, console_url: str, reference: str) -> str:
 
 
 def _short(reference: str) -> str:
-    import hashlib
-
     return hashlib.sha256(reference.encode()).hexdigest()[:8]
 
 

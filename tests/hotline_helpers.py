@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from hotline import roster
 from hotline.config import HotlineConfig
-from hotline.db import session_factory
+from hotline.db import engine_for, session_factory
+from hotline.models import Base
 
 PRIMARY_PHONE = "+14155550101"
 BACKUP_PHONE = "+14155550102"
@@ -25,8 +28,28 @@ def config(**overrides: float) -> HotlineConfig:
     return HotlineConfig(**values)
 
 
-def database(tmp_path: Path, with_roster: bool = True, now: datetime | None = None) -> sessionmaker:
-    sessions = session_factory(f"sqlite:///{tmp_path / 'hotline.db'}")
+POSTGRES_URL = os.environ.get("HARBOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_available() -> bool:
+    try:
+        with create_engine(POSTGRES_URL, future=True).connect():
+            return True
+    except Exception:
+        return False
+
+
+def fresh_postgres() -> str:
+    """The test PostgreSQL database with Harbor's tables dropped and made again."""
+    engine = engine_for(POSTGRES_URL)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    return POSTGRES_URL
+
+
+def database(tmp_path: Path, with_roster: bool = True, now: datetime | None = None,
+             url: str | None = None) -> sessionmaker:
+    sessions = session_factory(url or f"sqlite:///{tmp_path / 'hotline.db'}")
     if with_roster:
         now = now or datetime.utcnow()
         with sessions() as session:

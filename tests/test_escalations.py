@@ -7,18 +7,31 @@ from hotline.escalations import EscalationError, acknowledge, open_or_update
 from hotline.models import Escalation, Page
 from tests.hotline_helpers import (
     BACKUP_PHONE,
+    POSTGRES_URL,
     PRIMARY_PHONE,
     SUPERVISOR_PHONE,
     YOUTH_NUMBER,
     config,
     database,
+    fresh_postgres,
+    postgres_available,
 )
 
 NOW = datetime(2026, 11, 25, 12, 0)
 
 
-def test_opening_writes_one_escalation_and_one_page_to_the_primary(tmp_path):
-    sessions = database(tmp_path, now=NOW)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str | None:
+    """Every test here runs on the embedded SQLite file and on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return None
+    if not postgres_available():
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (CI starts it; see .ci/run)")
+    return fresh_postgres()
+
+
+def test_opening_writes_one_escalation_and_one_page_to_the_primary(tmp_path, db_url):
+    sessions = database(tmp_path, now=NOW, url=db_url)
     with sessions() as session:
         opened = open_or_update(session, YOUTH_NUMBER, "sms", "imminent", ["imminent_danger"], config(), NOW)
         session.commit()
@@ -27,8 +40,8 @@ def test_opening_writes_one_escalation_and_one_page_to_the_primary(tmp_path):
         assert [p.to_number for p in pages] == [PRIMARY_PHONE]
 
 
-def test_a_page_carries_no_message_text_and_no_youth_number(tmp_path):
-    sessions = database(tmp_path, now=NOW)
+def test_a_page_carries_no_message_text_and_no_youth_number(tmp_path, db_url):
+    sessions = database(tmp_path, now=NOW, url=db_url)
     with sessions() as session:
         opened = open_or_update(session, YOUTH_NUMBER, "sms", "high", ["exploitation"], config(), NOW)
         page = session.scalars(select(Page)).one()
@@ -39,8 +52,8 @@ def test_a_page_carries_no_message_text_and_no_youth_number(tmp_path):
         assert f"ACK {escalation.ack_code}" in page.body
 
 
-def test_one_open_escalation_per_conversation_and_later_risk_updates_it(tmp_path):
-    sessions = database(tmp_path, now=NOW)
+def test_one_open_escalation_per_conversation_and_later_risk_updates_it(tmp_path, db_url):
+    sessions = database(tmp_path, now=NOW, url=db_url)
     with sessions() as session:
         first = open_or_update(session, "c1", "rest", "high", ["exploitation"], config(), NOW)
         again = open_or_update(session, "c1", "rest", "high", ["abuse"], config(), NOW)
@@ -53,8 +66,8 @@ def test_one_open_escalation_per_conversation_and_later_risk_updates_it(tmp_path
         assert len(session.scalars(select(Page)).all()) == 2
 
 
-def test_nobody_on_shift_pages_backup_and_supervisor_at_once(tmp_path):
-    sessions = database(tmp_path, now=NOW)
+def test_nobody_on_shift_pages_backup_and_supervisor_at_once(tmp_path, db_url):
+    sessions = database(tmp_path, now=NOW, url=db_url)
     later = NOW + timedelta(hours=10)  # after every shift: only the supervisor is reachable
     with sessions() as session:
         opened = open_or_update(session, "c2", "rest", "high", ["self_harm"], config(), later)
@@ -62,14 +75,14 @@ def test_nobody_on_shift_pages_backup_and_supervisor_at_once(tmp_path):
         assert [p.to_number for p in session.scalars(select(Page))] == [SUPERVISOR_PHONE]
 
 
-def test_concern_does_not_escalate(tmp_path):
-    sessions = database(tmp_path, now=NOW)
+def test_concern_does_not_escalate(tmp_path, db_url):
+    sessions = database(tmp_path, now=NOW, url=db_url)
     with sessions() as session, pytest.raises(EscalationError):
         open_or_update(session, "c3", "rest", "concern", ["self_harm"], config(), NOW)
 
 
-def test_ack_by_code_cancels_pending_pages(tmp_path):
-    sessions = database(tmp_path, now=NOW)
+def test_ack_by_code_cancels_pending_pages(tmp_path, db_url):
+    sessions = database(tmp_path, now=NOW, url=db_url)
     with sessions() as session:
         opened = open_or_update(session, "c4", "rest", "high", ["abuse"], config(), NOW)
         code = session.get(Escalation, opened.escalation_id).ack_code
@@ -80,8 +93,8 @@ def test_ack_by_code_cancels_pending_pages(tmp_path):
             acknowledge(session, "999999999", by="x", now=NOW)
 
 
-def test_backup_phone_is_not_paged_first(tmp_path):
-    sessions = database(tmp_path, now=NOW)
+def test_backup_phone_is_not_paged_first(tmp_path, db_url):
+    sessions = database(tmp_path, now=NOW, url=db_url)
     with sessions() as session:
         open_or_update(session, "c5", "rest", "high", ["abuse"], config(), NOW)
         assert BACKUP_PHONE not in [p.to_number for p in session.scalars(select(Page))]
