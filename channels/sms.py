@@ -1,13 +1,18 @@
-"""The `sms` input channel: Twilio's inbound webhook at POST /webhooks/sms/webhook.
+"""The `sms` input channel: Twilio's inbound webhook at POST /webhooks/sms/webhook, and
+delivery status callbacks at POST /webhooks/sms/status.
 
 - Every request must carry a valid X-Twilio-Signature for HARBOR_PUBLIC_URL + the path,
   checked with the twilio library's RequestValidator; otherwise 403. Without
   TWILIO_AUTH_TOKEN the webhook refuses everything (it never runs unsigned).
+- The same MessageSid is handled once, also across restarts (channels/sms_store.py).
+- Carrier keywords: STOP and friends record an opt-out and Harbor sends nothing more to that
+  number until START; HELP/INFO answers with the program and crisis lines.
 - A sender on the on-call roster is an advocate: `ACK <code>` is handled by the hotline and
   answered in the TwiML response; the bot never sees it.
-- Anyone else is a youth or caregiver: Twilio gets an empty TwiML answer at once and the
-  message goes to the bot in the background; replies are sent through the Twilio REST API
-  (harbor/twilio_gateway.py), in order.
+- Media without text, or a location, gets a polite text reply and is recorded.
+- Anyone else: Twilio gets an empty TwiML answer at once and the message goes to the bot in
+  the background; replies go out through the Twilio REST API (harbor/twilio_gateway.py), in
+  order, never to a number that opted out.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -25,14 +31,28 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from channels import sms_store
 from channels.advocate_sms import handle_if_advocate
+from channels.keywords import keyword
 from harbor.gsm7 import to_gsm7
+from harbor.settings import PROJECT_ROOT
 from harbor.twilio_gateway import RetryableSendError, TwilioGateway, TwilioSettings
 
 log = logging.getLogger("harbor.sms")
 WEBHOOK_PATH = "/webhooks/sms/webhook"
 SEND_ATTEMPTS = 4
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+MAX_BODY_BYTES = 64 * 1024  # Twilio's webhooks are a few kilobytes
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def channel_responses() -> dict[str, str]:
+    """The channel's own texts live with every other response, in domain.yml."""
+    import yaml
+
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return {name: domain["responses"][name][0]["text"]
+            for name in ("utter_sms_help", "utter_sms_start", "utter_sms_media")}
 
 
 def twiml_message(text: str) -> str:
@@ -50,6 +70,9 @@ class TwilioRestOutput(OutputChannel):
         return "sms"
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        if await asyncio.to_thread(sms_store.is_opted_out, recipient_id):
+            log.info("not sending to a number that texted STOP")
+            return
         gateway = await self.gateway_factory()
         body = to_gsm7(text)
         for attempt in range(1, SEND_ATTEMPTS + 1):
@@ -76,6 +99,7 @@ class SmsInput(InputChannel):
         self.settings = TwilioSettings.from_env()
         self.public_url = os.environ.get("HARBOR_PUBLIC_URL", "").rstrip("/")
         self._gateway: TwilioGateway | None = None
+        self.texts = channel_responses()
         self._tasks: set[asyncio.Task] = set()
         if not self.settings.auth_token:
             log.error("TWILIO_AUTH_TOKEN is not set: the SMS webhook will refuse every request (403)")
@@ -102,20 +126,49 @@ class SmsInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok", "signed": bool(self.settings.auth_token)})
 
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            try:
-                params = {key: values[0] for key, values in (request.form or {}).items()}
-            except Exception:
-                return response.text("unreadable form body", status=400)
+        @webhook.route("/status", methods=["POST"])
+        async def status(request: Request) -> HTTPResponse:
+            params, problem = self._read_form(request)
+            if problem is not None:
+                return problem
             if not self._signed(request, params):
                 return response.text("invalid or missing X-Twilio-Signature", status=403)
-            sender, body = params.get("From", ""), params.get("Body", "")
-            if not sender:
-                return response.text("missing From", status=400)
+            if not params.get("MessageSid") or not params.get("MessageStatus"):
+                return response.text("missing MessageSid or MessageStatus", status=400)
+            await asyncio.to_thread(sms_store.record_status, params["MessageSid"], params["MessageStatus"],
+                                    params.get("ErrorCode"))
+            if params.get("ErrorCode"):
+                log.warning("SMS %s: %s (error %s)", params["MessageSid"], params["MessageStatus"],
+                            params["ErrorCode"])
+            return response.text("", status=204)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            params, problem = self._read_form(request)
+            if problem is not None:
+                return problem
+            if not self._signed(request, params):
+                return response.text("invalid or missing X-Twilio-Signature", status=403)
+            sender, body = params.get("From", ""), params.get("Body", "").strip()
+            message_sid = params.get("MessageSid", "")
+            if not sender or not message_sid:
+                return response.text("missing From or MessageSid", status=400)
+            kind = self._kind(params, body)
+            if not await asyncio.to_thread(sms_store.first_time, message_sid, kind):
+                return response.text(EMPTY_TWIML, content_type="text/xml")  # a retry: handled already
             reply = await asyncio.to_thread(handle_if_advocate, sender, body)
             if reply is not None:
                 return response.text(twiml_message(reply), content_type="text/xml")
+            opted_out = await asyncio.to_thread(sms_store.is_opted_out, sender)
+            word = keyword(body)
+            if word == "start" and not opted_out:
+                word = None  # "yes" from someone subscribed is just "yes", for the bot
+            if word is not None:
+                return response.text(await self._keyword(sender, word), content_type="text/xml")
+            if opted_out:
+                return response.text(EMPTY_TWIML, content_type="text/xml")
+            if kind in ("media", "location") and not body:
+                return response.text(twiml_message(self.texts["utter_sms_media"]), content_type="text/xml")
             message = UserMessage(body, TwilioRestOutput(self.gateway), sender_id=sender, input_channel="sms",
                                   message_id=params.get("MessageSid"))
             task = asyncio.create_task(self._handle(on_new_message, message))
@@ -124,6 +177,40 @@ class SmsInput(InputChannel):
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return webhook
+
+    @staticmethod
+    def _read_form(request: Request) -> tuple[dict[str, str], HTTPResponse | None]:
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            return {}, response.text("request body too large", status=413)
+        if (request.content_type or "").split(";")[0].strip() != FORM_TYPE:
+            return {}, response.text(f"expected {FORM_TYPE}", status=415)
+        try:
+            text = (request.body or b"").decode("utf-8")
+            # Blank values must stay: Twilio signs "Body=" of a media-only message too.
+            parsed = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return {}, response.text("body is not valid UTF-8 form data", status=400)
+        return {key: values[0] for key, values in parsed.items()}, None
+
+    @staticmethod
+    def _kind(params: dict[str, str], body: str) -> str:
+        if keyword(body):
+            return "keyword"
+        if params.get("Latitude") and params.get("Longitude"):
+            return "location"
+        if int(params.get("NumMedia") or 0) > 0:
+            return "media"
+        return "text"
+
+    async def _keyword(self, sender: str, word: str) -> str:
+        if word == "stop":
+            await asyncio.to_thread(sms_store.set_opted_out, sender, True)
+            log.info("a number opted out (STOP); nothing more will be sent to it")
+            return EMPTY_TWIML  # the carrier sends its own confirmation
+        if word == "start":
+            await asyncio.to_thread(sms_store.set_opted_out, sender, False)
+            return twiml_message(self.texts["utter_sms_start"])
+        return twiml_message(self.texts["utter_sms_help"])
 
     async def _handle(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> None:
         try:
