@@ -62,6 +62,8 @@ def twiml_message(text: str) -> str:
 class TwilioRestOutput(OutputChannel):
     """Sends the bot's replies as SMS, one after the other, retrying transient failures."""
 
+    undelivered = 0  # replies given up on since start; logged with every loss
+
     def __init__(self, gateway_factory: Callable[[], Awaitable[TwilioGateway]]) -> None:
         self.gateway_factory = gateway_factory
 
@@ -81,7 +83,9 @@ class TwilioRestOutput(OutputChannel):
                 return
             except RetryableSendError as error:
                 if attempt == SEND_ATTEMPTS:
-                    log.error("SMS REPLY NOT DELIVERED after %s attempts: %s", attempt, error)
+                    TwilioRestOutput.undelivered += 1
+                    log.error("SMS REPLY NOT DELIVERED after %s attempts: %s (undelivered so far: %s)",
+                              attempt, error, TwilioRestOutput.undelivered)
                     return
                 await asyncio.sleep(0.5 * 2 ** attempt)
 

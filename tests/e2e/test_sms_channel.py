@@ -87,3 +87,10 @@ def test_bad_requests_are_4xx_with_a_reason_and_change_nothing(harbor: RunningHa
     answer = requests.post(f"{harbor.rasa_url}/webhooks/sms/webhook", data=body,
                            headers={"Content-Type": content_type, "X-Twilio-Signature": "x"}, timeout=10)
     assert answer.status_code == status and answer.text
+
+
+def test_a_reply_survives_a_500_from_twilio(harbor: RunningHarbor, fake_twilio: FakeTwilio, responses):
+    number = youth_number()
+    requests.post(f"{fake_twilio.url}/_fake/fail", json={"statuses": [500]}, timeout=5)
+    post_sms(harbor, {"From": number, "Body": "MENU", "MessageSid": sid()})
+    assert wait_for(lambda: sent_to(fake_twilio, number), 30, "the retried reply") == [responses["utter_menu"]]
