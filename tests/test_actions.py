@@ -90,8 +90,10 @@ def test_escalate_writes_the_escalation_then_replies(tmp_path, monkeypatch):
     from bot.actions.escalation import ActionEscalate
     from hotline.db import session_factory
     from hotline.models import Escalation
+    from tests.hotline_helpers import database
 
-    url = f"sqlite:///{tmp_path / 'h.db'}"
+    database(tmp_path)  # a roster with someone on call
+    url = f"sqlite:///{tmp_path / 'hotline.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     risk = {"escalates": True, "level": "imminent", "categories": ["imminent_danger"]}
     messages, _ = run(ActionEscalate(), _risky_tracker(risk))
@@ -115,3 +117,20 @@ def test_escalate_when_the_risk_does_not_escalate_gives_numbers_only():
 
     messages, _ = run(ActionEscalate(), _risky_tracker({"escalates": False, "level": "concern"}))
     assert messages[0]["response"] == "utter_crisis_numbers"
+
+
+def test_escalate_with_nobody_on_call_does_not_promise_a_person(tmp_path, monkeypatch, caplog):
+    from sqlalchemy import select
+
+    from bot.actions.escalation import ActionEscalate
+    from hotline.db import session_factory
+    from hotline.models import Escalation
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    risk = {"escalates": True, "level": "high", "categories": ["exploitation"]}
+    messages, _ = run(ActionEscalate(), _risky_tracker(risk))
+    assert messages[0]["response"] == "utter_disclose_exploitation"
+    assert "NO ADVOCATE ON CALL" in caplog.text
+    with session_factory(url)() as session:
+        assert len(session.scalars(select(Escalation)).all()) == 1  # still written, for the queue

@@ -1,6 +1,6 @@
 """High or imminent risk: write the escalation first, then give the crisis line that fits and say,
-honestly, that a trained advocate has been alerted. If the write fails, the youth still gets the
-crisis line, without a promise the system could not keep."""
+honestly, that a trained advocate has been alerted. If the write fails, or nobody is on call to
+page, the youth still gets the crisis line, without a promise the system could not keep."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import func, select
 
 from hotline.config import HotlineConfig
 from hotline.db import session_scope
 from hotline.escalations import open_or_update
+from hotline.models import Page
 
 log = logging.getLogger("harbor.escalation")
 
@@ -35,11 +37,13 @@ def choose_replies(categories: list[str]) -> tuple[str, str]:
     return "utter_escalate_danger", "utter_in_danger_now"
 
 
-def _write(conversation_id: str, channel: str, level: str, categories: list[str]) -> int:
+def _write(conversation_id: str, channel: str, level: str, categories: list[str]) -> tuple[int, bool]:
+    """The escalation's id, and whether any advocate has a page coming for it."""
     with session_scope() as session:
         opened = open_or_update(session, conversation_id, channel, level, categories,
                                 HotlineConfig.from_env(), datetime.utcnow())
-        return opened.escalation_id
+        paged = session.scalar(select(func.count(Page.id)).where(Page.escalation_id == opened.escalation_id))
+        return opened.escalation_id, bool(paged)
 
 
 class ActionEscalate(Action):
@@ -55,7 +59,7 @@ class ActionEscalate(Action):
         categories = list(risk.get("categories") or [])
         escalated_reply, fallback_reply = choose_replies(categories)
         try:
-            escalation_id = await asyncio.to_thread(
+            escalation_id, alerted = await asyncio.to_thread(
                 _write, tracker.sender_id, tracker.get_latest_input_channel() or "unknown",
                 risk["level"], categories)
         except Exception:
@@ -64,5 +68,10 @@ class ActionEscalate(Action):
             dispatcher.utter_message(response=fallback_reply)
             return []
         log.warning("ESC-%s: %s risk (%s)", escalation_id, risk["level"], ",".join(categories))
+        if not alerted:
+            # Nobody on the roster to page: do not promise a person. Loud, so admins fix the roster.
+            log.error("ESC-%s: NO ADVOCATE ON CALL to page; run `harbor oncall who`", escalation_id)
+            dispatcher.utter_message(response=fallback_reply)
+            return []
         dispatcher.utter_message(response=escalated_reply)
         return []
