@@ -108,7 +108,7 @@ class SmsInput(InputChannel):
         if not self.settings.auth_token:
             log.error("TWILIO_AUTH_TOKEN is not set: the SMS webhook will refuse every request (403)")
         if not self.public_url:
-            log.warning("HARBOR_PUBLIC_URL is not set: Twilio signatures are checked against the request's own URL")
+            log.warning("HARBOR_PUBLIC_URL is not set: Twilio signatures are checked against the request URL")
 
     async def gateway(self) -> TwilioGateway:
         if self._gateway is None:
@@ -169,8 +169,8 @@ class SmsInput(InputChannel):
                 word = None  # "yes" from someone subscribed is just "yes", for the bot
             if word is not None:
                 return response.text(await self._keyword(sender, word), content_type="text/xml")
-            if opted_out:
-                return response.text(EMPTY_TWIML, content_type="text/xml")
+            # An opted-out number still reaches the bot: its risk is scored and advocates are paged
+            # (DESIGN rule 3); only the replies are held back (TwilioRestOutput checks).
             if kind in ("media", "location") and not body:
                 return response.text(twiml_message(self.texts["utter_sms_media"]), content_type="text/xml")
             message = UserMessage(body, TwilioRestOutput(self.gateway), sender_id=sender, input_channel="sms",

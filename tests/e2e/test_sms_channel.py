@@ -94,3 +94,15 @@ def test_a_reply_survives_a_500_from_twilio(harbor: RunningHarbor, fake_twilio: 
     requests.post(f"{fake_twilio.url}/_fake/fail", json={"statuses": [500]}, timeout=5)
     post_sms(harbor, {"From": number, "Body": "MENU", "MessageSid": sid()})
     assert wait_for(lambda: sent_to(fake_twilio, number), 30, "the retried reply") == [responses["utter_menu"]]
+
+
+def test_after_stop_danger_still_pages_an_advocate_but_nothing_is_sent_back(
+        harbor: RunningHarbor, fake_twilio: FakeTwilio):
+    from tests.e2e.test_escalation import escalations_for
+
+    number = youth_number()
+    post_sms(harbor, {"From": number, "Body": "STOP", "MessageSid": sid()})
+    post_sms(harbor, {"From": number, "Body": "he has a gun and wont let me leave", "MessageSid": sid()})
+    wait_for(lambda: escalations_for(harbor, number), 30, "the escalation")
+    time.sleep(2)
+    assert sent_to(fake_twilio, number) == []
