@@ -60,6 +60,16 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     ack.add_argument("--by", default="cli", help="who acknowledges (default: cli)")
     ack.add_argument("--json", action="store_true")
 
+    links = commands.add_parser("links", help="outreach chat links and QR codes")
+    lk = links.add_subparsers(dest="links_command", metavar="SUBCOMMAND", required=True)
+    create = lk.add_parser("create", help="make a chat link with a ref code, and its QR code (PNG and SVG)")
+    create.add_argument("--worker", required=True, help="the outreach worker handing it out")
+    create.add_argument("--campaign", required=True, help="where or what it is for")
+    create.add_argument("--out", type=Path, help="folder for the QR files (default var/links)")
+    create.add_argument("--json", action="store_true")
+    links_list = lk.add_parser("list", help="links with how many conversations each started")
+    links_list.add_argument("--json", action="store_true")
+
     pager = commands.add_parser("pager", help="run the pager worker (harbor up starts it)")
     pager.add_argument("--once", action="store_true", help="one pass, then exit")
 
@@ -164,10 +174,32 @@ def cmd_escalations(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from harbor.outreach import OutreachError, create_link, list_links
+    from harbor.settings import var_dir
+    from hotline.db import session_scope
+
+    try:
+        with session_scope() as session:
+            if args.links_command == "create":
+                link = create_link(session, args.worker, args.campaign, args.out or var_dir() / "links")
+                _out({"ref": link.ref, "url": link.url, "png": str(link.png), "svg": str(link.svg)}, args.json,
+                     f"{link.url}\nQR code: {link.png} and {link.svg}")
+            else:
+                rows = list_links(session)
+                _out(rows, args.json, "\n".join(
+                    f"{r['ref']}  {r['conversations']:>5} conversations  {r['worker']}: {r['campaign']}"
+                    for r in rows) or "no links yet: `harbor links create --worker NAME --campaign TEXT`")
+    except OutreachError as error:
+        raise BadInput(str(error)) from None
+    return EXIT_OK
+
+
 def cmd_pager(args: argparse.Namespace) -> int:
     from hotline.pager_main import main
 
     return main(once=args.once)
 
 
-HANDLERS = {"risk": cmd_risk, "oncall": cmd_oncall, "escalations": cmd_escalations, "pager": cmd_pager}
+HANDLERS = {"risk": cmd_risk, "oncall": cmd_oncall, "escalations": cmd_escalations, "links": cmd_links,
+            "pager": cmd_pager}

@@ -127,6 +127,7 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
         "HARBOR_SUPERVISOR_TIMEOUT_SECONDS": str(SUPERVISOR_TIMEOUT_SECONDS),
         "HARBOR_PAGER_LEASE_SECONDS": "2",
         "HARBOR_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
+        "HARBOR_QUICK_EXIT_URL": f"http://127.0.0.1:{rasa_port}/",
     }
     roster_file = var_dir / "roster.yml"
     roster_file.write_text(ROSTER)
