@@ -4,11 +4,11 @@ Roster file format (YAML), loaded with `harbor oncall load FILE`:
 
     advocates:
       - name: Dana Reyes
-        phone: "+1 415 555 0100"        # any format phonenumbers can parse; stored as E.164
+        phone: "<her mobile number>"    # any format phonenumbers can parse; stored as E.164
         timezone: America/Los_Angeles
         role: supervisor                # advocate (default) or supervisor
       - name: Sam Ortiz
-        phone: "(415) 555-0101"
+        phone: "<his mobile number>"
         supervisor: Dana Reyes
     shifts:
       - advocate: Sam Ortiz

@@ -62,20 +62,23 @@ def send(page, text: str) -> None:
     page.keyboard.press("Enter")
 
 
-def test_send_a_message_and_see_the_reply(page, harbor: RunningHarbor, responses):
-    start_chat(page, harbor)
+def chat_until_first_reply(page, harbor: RunningHarbor, text: str = "hi", query: str = "") -> str:
+    """Open the page, send one message, wait for the bot; returns the conversation id."""
+    start_chat(page, harbor, query)
     page.wait_for_timeout(500)
-    send(page, "hi")
+    send(page, text)
     page.locator("#messages li.bot").first.wait_for(timeout=30000)
+    return page.session_ids[-1]
+
+
+def test_send_a_message_and_see_the_reply(page, harbor: RunningHarbor, responses):
+    chat_until_first_reply(page, harbor)
     assert page.locator("#messages li.user").inner_text() == "hi"
     assert page.locator("#messages li.bot").first.inner_text() == responses["utter_greet"]
 
 
 def test_nothing_is_stored_in_the_browser(page, harbor: RunningHarbor):
-    start_chat(page, harbor, "?ref=abc123")
-    page.wait_for_timeout(500)
-    send(page, "menu")
-    page.locator("#messages li.bot").first.wait_for(timeout=30000)
+    chat_until_first_reply(page, harbor, "menu", "?ref=abc123")
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     assert page.evaluate("document.cookie") == ""
     assert page.context.cookies() == []
@@ -97,11 +100,7 @@ def test_quick_exit_leaves_and_back_does_not_return(page, harbor: RunningHarbor)
 
 
 def test_an_advocates_later_message_arrives_live(page, harbor: RunningHarbor, responses):
-    start_chat(page, harbor)
-    page.wait_for_timeout(500)
-    send(page, "hi")
-    page.locator("#messages li.bot").first.wait_for(timeout=30000)
-    session_id = page.session_ids[-1]
+    session_id = chat_until_first_reply(page, harbor)
     token = harbor.env["HARBOR_RASA_TOKEN"]
     pushed = requests.post(f"{harbor.rasa_url}/conversations/{session_id}/execute",
                            params={"token": token, "output_channel": "latest"},
@@ -112,11 +111,7 @@ def test_an_advocates_later_message_arrives_live(page, harbor: RunningHarbor, re
 
 
 def test_missed_messages_come_back_after_a_reconnect(page, harbor: RunningHarbor, responses):
-    start_chat(page, harbor)
-    page.wait_for_timeout(500)
-    send(page, "hi")
-    page.locator("#messages li.bot").first.wait_for(timeout=30000)
-    session_id = page.session_ids[-1]
+    session_id = chat_until_first_reply(page, harbor)
     history = requests.get(f"{harbor.rasa_url}/chat/history", params={"session_id": session_id, "after": 0},
                            timeout=10).json()
     assert history["messages"] == [{"text": responses["utter_greet"]}]
@@ -143,11 +138,7 @@ def test_outreach_link_counts_conversations_only(page, harbor: RunningHarbor, tm
 
 
 def test_a_dropped_connection_reconnects_and_catches_up(page, harbor: RunningHarbor, responses):
-    start_chat(page, harbor)
-    page.wait_for_timeout(500)
-    send(page, "hi")
-    page.locator("#messages li.bot").first.wait_for(timeout=30000)
-    session_id = page.session_ids[-1]
+    session_id = chat_until_first_reply(page, harbor)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
