@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
+import yaml
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -48,8 +49,6 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 def channel_responses() -> dict[str, str]:
     """The channel's own texts live with every other response, in domain.yml."""
-    import yaml
-
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
     return {name: domain["responses"][name][0]["text"]
             for name in ("utter_sms_help", "utter_sms_start", "utter_sms_media")}
@@ -132,11 +131,9 @@ class SmsInput(InputChannel):
 
         @webhook.route("/status", methods=["POST"])
         async def status(request: Request) -> HTTPResponse:
-            params, problem = self._read_form(request)
+            params, problem = self._authenticated_form(request)
             if problem is not None:
                 return problem
-            if not self._signed(request, params):
-                return response.text("invalid or missing X-Twilio-Signature", status=403)
             if not params.get("MessageSid") or not params.get("MessageStatus"):
                 return response.text("missing MessageSid or MessageStatus", status=400)
             await asyncio.to_thread(sms_store.record_status, params["MessageSid"], params["MessageStatus"],
@@ -148,11 +145,9 @@ class SmsInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            params, problem = self._read_form(request)
+            params, problem = self._authenticated_form(request)
             if problem is not None:
                 return problem
-            if not self._signed(request, params):
-                return response.text("invalid or missing X-Twilio-Signature", status=403)
             sender, body = params.get("From", ""), params.get("Body", "").strip()
             message_sid = params.get("MessageSid", "")
             if not sender or not message_sid:
@@ -181,6 +176,13 @@ class SmsInput(InputChannel):
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return webhook
+
+    def _authenticated_form(self, request: Request) -> tuple[dict[str, str], HTTPResponse | None]:
+        """The form's fields, or the 4xx to answer: unreadable (400/413/415) or unsigned (403)."""
+        params, problem = self._read_form(request)
+        if problem is None and not self._signed(request, params):
+            problem = response.text("invalid or missing X-Twilio-Signature", status=403)
+        return params, problem
 
     @staticmethod
     def _read_form(request: Request) -> tuple[dict[str, str], HTTPResponse | None]:

@@ -52,6 +52,15 @@ async def gateway(fake_twilio):
     await gateway.close()
 
 
+@pytest.fixture
+def escalated(tmp_path):
+    """A roster, one fresh escalation, and the clock the pager will read."""
+    clock = Clock(datetime.utcnow())
+    sessions = database(tmp_path, now=clock.now)
+    escalation_id = _escalate(sessions, now=clock.now)
+    return clock, sessions, escalation_id
+
+
 def _escalate(sessions, conversation="c1", now=None, level="imminent"):
     with sessions() as session:
         opened = open_or_update(session, conversation, "sms", level, ["imminent_danger"], config(), now)
@@ -59,11 +68,9 @@ def _escalate(sessions, conversation="c1", now=None, level="imminent"):
         return opened.escalation_id
 
 
-async def test_a_page_goes_out_through_the_real_twilio_client(tmp_path, fake_twilio, gateway):
+async def test_a_page_goes_out_through_the_real_twilio_client(escalated, fake_twilio, gateway):
     state, _ = fake_twilio
-    clock = Clock(datetime.utcnow())
-    sessions = database(tmp_path, now=clock.now)
-    _escalate(sessions, now=clock.now)
+    clock, sessions, _ = escalated
     worker = PagerWorker(sessions, gateway, config(), clock)
     assert await worker.run_once() == 1
     assert [m["to"] for m in state.messages] == [PRIMARY_PHONE]
@@ -75,12 +82,10 @@ async def test_a_page_goes_out_through_the_real_twilio_client(tmp_path, fake_twi
     assert await worker.run_once() == 0  # nothing is sent twice
 
 
-async def test_500_then_201_is_delivered_after_a_backoff(tmp_path, fake_twilio, gateway):
+async def test_500_then_201_is_delivered_after_a_backoff(escalated, fake_twilio, gateway):
     state, _ = fake_twilio
     state.fail_statuses.extend([500, 429])
-    clock = Clock(datetime.utcnow())
-    sessions = database(tmp_path, now=clock.now)
-    _escalate(sessions, now=clock.now)
+    clock, sessions, _ = escalated
     worker = PagerWorker(sessions, gateway, config(), clock)
     await worker.run_once()
     assert state.messages == []
@@ -112,12 +117,10 @@ async def test_a_refused_page_fails_loudly_without_retrying(tmp_path, fake_twili
         await wrong.close()
 
 
-async def test_gives_up_after_the_bound(tmp_path, fake_twilio, gateway):
+async def test_gives_up_after_the_bound(escalated, fake_twilio, gateway):
     state, _ = fake_twilio
     state.fail_statuses.extend([503] * 10)
-    clock = Clock(datetime.utcnow())
-    sessions = database(tmp_path, now=clock.now)
-    _escalate(sessions, now=clock.now)
+    clock, sessions, _ = escalated
     worker = PagerWorker(sessions, gateway, config(max_send_attempts=3), clock)
     for _ in range(6):
         await worker.run_once()
@@ -127,11 +130,9 @@ async def test_gives_up_after_the_bound(tmp_path, fake_twilio, gateway):
         assert page.status == "failed" and page.attempts == 3 and "gave up" in page.last_error
 
 
-async def test_no_ack_pages_again_and_the_backup_then_the_supervisor(tmp_path, fake_twilio, gateway):
+async def test_no_ack_pages_again_and_the_backup_then_the_supervisor(escalated, fake_twilio, gateway):
     state, _ = fake_twilio
-    clock = Clock(datetime.utcnow())
-    sessions = database(tmp_path, now=clock.now)
-    _escalate(sessions, now=clock.now)
+    clock, sessions, _ = escalated
     worker = PagerWorker(sessions, gateway, config(ack_timeout_seconds=180, supervisor_timeout_seconds=600), clock)
     await worker.run_once()
     clock.advance(179)
@@ -148,11 +149,9 @@ async def test_no_ack_pages_again_and_the_backup_then_the_supervisor(tmp_path, f
     assert len(state.messages) == 4
 
 
-async def test_ack_stops_the_chain(tmp_path, fake_twilio, gateway):
+async def test_ack_stops_the_chain(escalated, fake_twilio, gateway):
     state, _ = fake_twilio
-    clock = Clock(datetime.utcnow())
-    sessions = database(tmp_path, now=clock.now)
-    escalation_id = _escalate(sessions, now=clock.now)
+    clock, sessions, escalation_id = escalated
     worker = PagerWorker(sessions, gateway, config(), clock)
     await worker.run_once()
     with sessions() as session:
@@ -163,11 +162,9 @@ async def test_ack_stops_the_chain(tmp_path, fake_twilio, gateway):
     assert len(state.messages) == 1
 
 
-async def test_timers_survive_a_restart(tmp_path, fake_twilio, gateway):
+async def test_timers_survive_a_restart(escalated, fake_twilio, gateway):
     state, _ = fake_twilio
-    clock = Clock(datetime.utcnow())
-    sessions = database(tmp_path, now=clock.now)
-    _escalate(sessions, now=clock.now)
+    clock, sessions, _ = escalated
     await PagerWorker(sessions, gateway, config(), clock).run_once()
     clock.advance(200)
     # A new worker (a restarted process) finds the overdue timer in the database.
@@ -188,11 +185,9 @@ async def test_two_workers_send_each_page_once(tmp_path, fake_twilio, gateway):
     assert sum(w.sent for w in workers) == 5
 
 
-async def test_after_a_crash_mid_send_the_page_is_not_sent_twice(tmp_path, fake_twilio, gateway):
+async def test_after_a_crash_mid_send_the_page_is_not_sent_twice(escalated, fake_twilio, gateway):
     state, _ = fake_twilio
-    clock = Clock(datetime.utcnow())
-    sessions = database(tmp_path, now=clock.now)
-    _escalate(sessions, now=clock.now)
+    clock, sessions, _ = escalated
     with sessions() as session:
         page = session.scalars(select(Page)).one()
         # The provider accepted it, then the worker died before recording that.
