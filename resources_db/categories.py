@@ -1,0 +1,77 @@
+"""Harbor's small taxonomy of kinds of help, mapped to Open Eligibility names where one exists.
+
+The order is the order of the numbered menu over SMS and the buttons in web chat.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TAXONOMY = "harbor-help-categories"
+OPEN_ELIGIBILITY = "Open Eligibility (https://github.com/auntbertha/openeligibility)"
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    label: str  # what the person sees
+    description: str
+    open_eligibility: str | None  # the Open Eligibility term it maps to, if any
+    words: tuple[str, ...]  # what people type for it
+
+    @property
+    def term_id(self) -> str:
+        return f"harbor-{self.code.replace('_', '-')}"
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("emergency_shelter", "Safe place tonight", "Emergency shelter beds, tonight or soon.",
+             "Emergency Shelter", ("shelter", "bed", "beds", "sleep", "stay", "tonight", "emergency shelter")),
+    Category("transitional_housing", "Longer-term housing", "Transitional and residential housing programs.",
+             "Short-Term Housing", ("housing", "transitional", "residential", "apartment", "home", "group home")),
+    Category("drop_in", "Drop-in center", "Places to walk in for a meal, a shower, a case manager or peers.",
+             None, ("drop in", "drop-in", "dropin", "center", "hang out", "shower")),
+    Category("crisis_hotline", "Hotline, 24/7", "Phone and text lines that answer any time.",
+             "Help Hotlines", ("hotline", "call", "crisis", "line", "talk", "someone")),
+    Category("trafficking_services", "Trafficking survivor help",
+             "Case management, advocacy and recovery for people who were trafficked or exploited.",
+             None, ("trafficking", "exploitation", "exploited", "survivor", "advocate", "case management")),
+    Category("mental_health", "Counseling", "Counseling, therapy and crisis support.",
+             "Mental Health Care", ("counseling", "counselor", "therapy", "therapist", "mental", "mental health")),
+    Category("medical", "Health care", "Medical, dental and sexual health care.",
+             "Medical Care", ("health", "clinic", "doctor", "medical", "sti", "pregnant", "pregnancy", "dental")),
+    Category("legal", "Legal help", "Records, court, immigration and other legal help.",
+             "Advocacy & Legal Aid", ("legal", "lawyer", "court", "records", "immigration", "papers", "visa")),
+    Category("food", "Food", "Free meals and food help.", "Food", ("food", "eat", "meal", "meals", "hungry")),
+    Category("education_jobs", "School and jobs", "School, GED, job training and work.",
+             "Skills & Training", ("school", "job", "jobs", "work", "ged", "training", "education")),
+    Category("substance_use", "Drugs or alcohol", "Help with drugs or alcohol.",
+             "Addiction & Recovery", ("drugs", "alcohol", "substance", "rehab", "sober", "using")),
+    Category("caregiver_support", "Caregiver support", "Support and training for foster parents and caregivers.",
+             "Relief for Caregivers", ("caregiver", "foster parent", "parent", "parents", "foster", "family")),
+)
+
+BY_CODE = {category.code: category for category in CATEGORIES}
+_WORD = re.compile(r"[a-z0-9-]+")
+
+
+def category_for(text: str | None) -> Category | None:
+    """The category a reply names: a menu number, a code, a label, or one of its words."""
+    if not text:
+        return None
+    cleaned = " ".join(_WORD.findall(text.lower()))
+    if cleaned.isdigit():
+        index = int(cleaned) - 1
+        return CATEGORIES[index] if 0 <= index < len(CATEGORIES) else None
+    for category in CATEGORIES:
+        if cleaned in (category.code.replace("_", " "), category.label.lower(), category.code):
+            return category
+    for category in CATEGORIES:
+        if any(re.search(rf"\b{re.escape(word)}\b", cleaned) for word in category.words):
+            return category
+    return None
+
+
+def numbered_menu() -> str:
+    return " ".join(f"{number}) {category.label}" for number, category in enumerate(CATEGORIES, start=1))

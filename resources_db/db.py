@@ -1,0 +1,38 @@
+"""The directory lives in Harbor's one database (DATABASE_URL, or the embedded SQLite file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from hotline.db import database_url, engine_for
+from resources_db.models import Base
+
+
+@lru_cache(maxsize=8)
+def directory_engine(url: str) -> Engine:
+    engine = engine_for(url)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def directory_sessions(url: str | None = None) -> sessionmaker:
+    return sessionmaker(bind=directory_engine(url or database_url()), future=True, expire_on_commit=False)
+
+
+@contextmanager
+def directory_session(url: str | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls everything back on any error."""
+    session = directory_sessions(url)()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
