@@ -67,9 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--sender", help="conversation id to use (default: a new random one)")
     chat.add_argument("--json", action="store_true", help="print one JSON object per message")
 
-    from harbor.cli_hotline import add_parsers
+    from harbor import cli_hotline, cli_resources
 
-    add_parsers(commands)
+    cli_hotline.add_parsers(commands)
+    cli_resources.add_parsers(commands)
     return parser
 
 
@@ -112,9 +113,10 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _handlers() -> dict:
-    from harbor import cli_hotline
+    from harbor import cli_hotline, cli_resources
 
-    return {"up": _cmd_up, "train": _cmd_train, "chat": _cmd_chat, **cli_hotline.HANDLERS}
+    return {"up": _cmd_up, "train": _cmd_train, "chat": _cmd_chat, **cli_hotline.HANDLERS,
+            **cli_resources.HANDLERS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

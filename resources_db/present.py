@@ -1,0 +1,60 @@
+"""One search hit as one short SMS (GSM-7, at most 320 characters), for the bot and the CLI.
+
+The phrases for a confidential shelter live here because they wrap directory data; everything
+else the bot says is in domain.yml.
+"""
+
+from __future__ import annotations
+
+from harbor.gsm7 import to_gsm7
+from resources_db.search import LOCAL, NATIONAL, Hit
+
+MAX_CHARS = 320
+CONFIDENTIAL_WITH_PHONE = "Address kept private for safety: call their intake line, {phone}; they will meet you somewhere safe."
+CONFIDENTIAL_NO_PHONE = "Address kept private for safety; reach them through {url}."
+
+
+def ages(hit: Hit) -> str | None:
+    low, high = hit.minimum_age, hit.maximum_age
+    if low is not None and high is not None:
+        return f"Ages {low}-{high}"
+    if low is not None:
+        return f"Ages {low}+"
+    if high is not None:
+        return f"Ages {high} and under"
+    return None
+
+
+def where(hit: Hit) -> str:
+    if hit.scope == LOCAL:
+        return f"{hit.city}, {hit.distance_miles:g} mi" if hit.city else f"{hit.distance_miles:g} mi"
+    return "national" if hit.scope == NATIONAL else "statewide"
+
+
+def contact(hit: Hit) -> str:
+    voice = next((p["number"] for p in hit.phones if p["type"] in ("voice", "hotline", "cell")), None)
+    text = next((p["number"] for p in hit.phones if p["type"] == "text"), None)
+    if hit.confidential_location:
+        if voice:
+            return CONFIDENTIAL_WITH_PHONE.format(phone=voice)
+        return CONFIDENTIAL_NO_PHONE.format(url=hit.url or "the hotline below")
+    parts = []
+    if voice:
+        parts.append(f"Call {voice}")
+    if text:
+        parts.append(f"text {text}" if voice else f"Text {text}")
+    if parts:
+        return ", ".join(parts) + "."
+    return f"Web: {hit.url}" if hit.url else ""
+
+
+def format_hit(hit: Hit, number: int) -> str:
+    head = f"{number}) {hit.name} ({where(hit)})"
+    tail = " ".join(part for part in (ages(hit) and ages(hit) + ".", contact(hit), hit.hours and hit.hours + ".")
+                    if part)
+    room = MAX_CHARS - len(head) - len(tail) - 4
+    summary = hit.description or ""
+    if len(summary) > room:
+        summary = summary[: max(0, room - 3)].rstrip(" ,;") + "..."
+    message = f"{head}: {summary} {tail}" if summary else f"{head}: {tail}"
+    return to_gsm7(message.strip())[:MAX_CHARS]
