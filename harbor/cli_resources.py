@@ -83,7 +83,7 @@ def _search(args: argparse.Namespace) -> int:
         notes.append(f"{place.label} is outside California; Harbor's directory lists California "
                      "programs, so only national lines are shown.")
     data = {"near": place.label if place else None, "notes": notes, "results": [h.to_dict() for h in result.hits]}
-    header = [f"Near {place.label}:" if place else "Statewide and national:"] + notes
+    header = [f"Near {place.label}:" if place else "Statewide and national:", *notes]
     lines = header + [format_hit(hit, n) for n, hit in enumerate(result.hits, 1)]
     _print(args, data, lines)
     return EXIT_OK

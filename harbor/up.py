@@ -75,6 +75,16 @@ def pager_destination() -> str:
     return f"local outbox {var_dir() / 'outbox' / 'pages.jsonl'} (no Twilio credentials)"
 
 
+def load_seed_directory(database_url: str) -> str:
+    """Merge the seed programs into the directory (idempotent; imported rows are left alone)."""
+    from resources_db.db import directory_session
+    from resources_db.seed import load_seed
+
+    with directory_session(database_url) as session:
+        summary = load_seed(session)
+    return f"resource directory: {summary.services} seed services loaded ({summary.located} with a city)"
+
+
 def banner(settings: ServerSettings) -> str:
     return "\n".join([
         "Harbor is up.",
@@ -94,6 +104,7 @@ def run_up(settings: ServerSettings, say: Callable[[str], None], as_json: bool =
         say(f"no trained model at {MODEL_PATH}; run `harbor train` (or `harbor up` without --no-train)")
         return 1
     var_dir().mkdir(parents=True, exist_ok=True)
+    say(load_seed_directory(settings.database_url))
     children = build_children(settings, rasa_auth_token())
     supervisor = Supervisor(children, say, state_file=var_dir() / "run" / "harbor.json")
     supervisor.install_signal_handlers()

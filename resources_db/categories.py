@@ -32,7 +32,7 @@ CATEGORIES: tuple[Category, ...] = (
              "Short-Term Housing", ("housing", "transitional", "residential", "apartment", "home", "group home")),
     Category("drop_in", "Drop-in center", "Places to walk in for a meal, a shower, a case manager or peers.",
              None, ("drop in", "drop-in", "dropin", "center", "hang out", "shower")),
-    Category("crisis_hotline", "Hotline, 24/7", "Phone and text lines that answer any time.",
+    Category("crisis_hotline", "Hotline 24/7", "Phone and text lines that answer any time.",
              "Help Hotlines", ("hotline", "call", "crisis", "line", "talk", "someone")),
     Category("trafficking_services", "Trafficking survivor help",
              "Case management, advocacy and recovery for people who were trafficked or exploited.",

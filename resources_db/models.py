@@ -46,7 +46,6 @@ class Organization(Base):
 
 class Service(Base):
     __tablename__ = "service"
-    __table_args__ = (Index("ix_service_status", "status"),)
 
     id = Column(String(64), primary_key=True)
     organization_id = Column(String(64), ForeignKey("organization.id"), nullable=False)
@@ -82,7 +81,8 @@ class Service(Base):
 
 class Location(Base):
     __tablename__ = "location"
-    __table_args__ = (Index("ix_location_lat_lon", "latitude", "longitude"),)
+    # Covering index for the search box (latitude range, longitude checked in the index).
+    __table_args__ = (Index("ix_location_lat_lon", "latitude", "longitude", "id"),)
 
     id = Column(String(64), primary_key=True)
     location_type = Column(String(10), nullable=False, default="physical")
@@ -104,10 +104,11 @@ class Location(Base):
 
 class ServiceAtLocation(Base):
     __tablename__ = "service_at_location"
+    __table_args__ = (Index("ix_service_at_location_location_service", "location_id", "service_id"),)
 
     id = Column(String(64), primary_key=True)
     service_id = Column(String(64), ForeignKey("service.id"), nullable=False, index=True)
-    location_id = Column(String(64), ForeignKey("location.id"), nullable=False, index=True)
+    location_id = Column(String(64), ForeignKey("location.id"), nullable=False)
     description = Column(Text)
 
     service = relationship("Service", back_populates="at_locations")

@@ -7,6 +7,7 @@ name is looked up in California first.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -48,17 +49,21 @@ class _Index:
     counties: dict[tuple[str, str], list[tuple[float, float]]]  # (state, "alameda") -> points
     city_states: dict[str, set[str]]  # city lower -> states
     display: dict[tuple[str, str], str]  # (state, city lower) -> "Oakland"
+    grid: dict[tuple[int, int], list[tuple[float, float, str]]]  # whole degrees -> ZIP points
 
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    index = _Index({}, defaultdict(list), defaultdict(list), defaultdict(set), {})
+    index = _Index({}, defaultdict(list), defaultdict(list), defaultdict(set), {}, defaultdict(list))
     for row in zipcodes.list_all():
-        if not row["active"] or not row["lat"] or not row["long"]:
+        if not row["active"] or not row["lat"] or not row["long"] or row["zip_code_type"] == "MILITARY":
             continue
         point = (float(row["lat"]), float(row["long"]))
+        if point == (0.0, 0.0):  # no coordinates recorded
+            continue
         state, city = row["state"], row["city"]
         index.zips[row["zip_code"]] = (*point, state, city)
+        index.grid[(math.floor(point[0]), math.floor(point[1]))].append((*point, state))
         # Only the USPS primary city: "acceptable" names stretch far (Los Angeles would
         # pull in ZIPs 60 miles away).
         key = (state, city.lower())
@@ -110,7 +115,25 @@ def _from_zip(code: str) -> Place:
 def _from_coordinates(latitude: float, longitude: float) -> Place:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise PlaceNotFound("Those numbers are not a place on Earth. Please send a ZIP code or a city.")
-    return Place(f"{latitude:.4f},{longitude:.4f}", latitude, longitude, None, "coordinates")
+    return Place(f"{latitude:.4f},{longitude:.4f}", latitude, longitude, _state_at(latitude, longitude), "coordinates")
+
+
+def zip_density(latitude: float, longitude: float) -> int:
+    """How many ZIP codes share this point's 1-degree cell: a cheap guess at how built-up it is."""
+    return len(_index().grid.get((math.floor(latitude), math.floor(longitude)), ()))
+
+
+def _state_at(latitude: float, longitude: float) -> str | None:
+    """The state of the nearest ZIP code within about 30 miles, else None (at sea, abroad)."""
+    cell_lat, cell_lon = math.floor(latitude), math.floor(longitude)
+    candidates = [point for d_lat in (-1, 0, 1) for d_lon in (-1, 0, 1)
+                  for point in _index().grid.get((cell_lat + d_lat, cell_lon + d_lon), [])]
+    if not candidates:
+        return None
+    scale = math.cos(math.radians(latitude))
+    best = min(candidates, key=lambda p: (p[0] - latitude) ** 2 + ((p[1] - longitude) * scale) ** 2)
+    distance_degrees = math.hypot(best[0] - latitude, (best[1] - longitude) * scale)
+    return best[2] if distance_degrees < 0.45 else None
 
 
 def _from_name(text: str) -> Place:

@@ -10,7 +10,9 @@ from harbor.gsm7 import to_gsm7
 from resources_db.search import LOCAL, NATIONAL, Hit
 
 MAX_CHARS = 320
-CONFIDENTIAL_WITH_PHONE = "Address kept private for safety: call their intake line, {phone}; they will meet you somewhere safe."
+CONFIDENTIAL_WITH_PHONE = (
+    "Address kept private for safety: call their intake line, {phone}; they will meet you somewhere safe."
+)
 CONFIDENTIAL_NO_PHONE = "Address kept private for safety; reach them through {url}."
 
 

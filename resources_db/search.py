@@ -10,11 +10,13 @@ nothing else still gets someone to call.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, select, text
 from sqlalchemy.orm import Session
 
 from resources_db import hours
@@ -29,7 +31,7 @@ from resources_db.models import (
     ServiceArea,
     ServiceAtLocation,
 )
-from resources_db.places import HOME_STATE, Place
+from resources_db.places import HOME_STATE, Place, zip_density
 
 GENDERS = ("female", "male", "transgender", "nonbinary")
 MAX_RADIUS_MILES = 500.0
@@ -37,6 +39,34 @@ MAX_AGE = 120
 MAX_TEXT = 200
 EARTH_RADIUS_MILES = 3958.8
 LOCAL, STATEWIDE, NATIONAL = "local", "statewide", "national"
+_BOX_SQL = (
+    "SELECT sal.service_id, l.id, l.latitude, l.longitude FROM location l "
+    "JOIN service_at_location sal ON sal.location_id = l.id "
+    "WHERE l.latitude BETWEEN :lat_low AND :lat_high AND l.longitude BETWEEN :lon_low AND :lon_high "
+    "ORDER BY (l.latitude - :lat) * (l.latitude - :lat) + (l.longitude - :lon) * (l.longitude - :lon) * :k, "
+    "sal.service_id LIMIT :limit OFFSET :offset"
+)
+_NAMED = re.compile(r":([a-z_][a-z0-9_]*)")
+
+
+class _RawCursor:
+    """The DB-API cursor of the session's connection, for the two statements a search runs
+    most: SQLAlchemy's per-statement work cost more than SQLite's. SQL is written with :name
+    parameters (SQLite's own style) and rewritten to %(name)s for drivers that want that."""
+
+    def __init__(self, session: Session) -> None:
+        connection = session.connection()
+        self._cursor = connection.connection.cursor()
+        self._pyformat = connection.dialect.paramstyle == "pyformat"
+
+    def fetch(self, sql: str, params: dict[str, object]) -> list[tuple]:
+        if self._pyformat:
+            sql = _NAMED.sub(r"%(\1)s", sql)
+        self._cursor.execute(sql, params)
+        return self._cursor.fetchall()
+FIRST_RING_MILES = 5.0
+DENSE_ZIPS_PER_CELL = 100  # ZIP codes in a 1-degree cell: the busiest tenth of the country
+MAX_IN = 900  # ids per IN (...): under SQLite's old 999-variable limit
 
 
 class SearchError(ValueError):
@@ -119,49 +149,50 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(statement, query: SearchQuery):  # type: ignore[no-untyped-def]
-    conditions = [Service.status == "active"]
+def _filter_sql(query: SearchQuery, confidential_too: bool = False) -> tuple[str, dict[str, object]]:
+    """The query's filters as SQL over `s` (service) and `o` (organization), with bound values.
+
+    Written as text because it runs once or twice per search on the hot path, where building
+    SQLAlchemy expressions cost more than the database did. Every value is a bound parameter.
+    """
+    conditions = ["s.status = 'active'"]
+    params: dict[str, object] = {}
+    if not confidential_too:  # a confidential service never appears with a place or distance
+        conditions.append("s.confidential_location = :not_confidential")
+        params["not_confidential"] = False
     if query.category:
-        conditions.append(exists().where(and_(
-            Attribute.link_entity == "service", Attribute.link_id == Service.id,
-            Attribute.taxonomy_term_id == BY_CODE[query.category].term_id)))
+        conditions.append("EXISTS (SELECT 1 FROM attribute a WHERE a.link_entity = 'service' "
+                          "AND a.link_id = s.id AND a.taxonomy_term_id = :term)")
+        params["term"] = BY_CODE[query.category].term_id
     if query.age is not None:
-        conditions.append(or_(Service.minimum_age.is_(None), Service.minimum_age <= query.age))
-        conditions.append(or_(Service.maximum_age.is_(None), Service.maximum_age >= query.age))
+        conditions.append("(s.minimum_age IS NULL OR s.minimum_age <= :age)")
+        conditions.append("(s.maximum_age IS NULL OR s.maximum_age >= :age)")
+        params["age"] = query.age
     if query.gender:
-        conditions.append(or_(Service.genders.is_(None), Service.genders == "",
-                              Service.genders.like(_like(query.gender), escape="\\")))
+        # Whole comma-separated items: "male" must not match inside "female".
+        conditions.append("(s.genders IS NULL OR s.genders = '' OR (',' || s.genders || ',') LIKE :gender ESCAPE '\\')")
+        params["gender"] = _like(f",{query.gender},")
     if query.lgbtq:
-        conditions.append(Service.lgbtq_affirming.is_(True))
-    for word in (query.text or "").split()[:8]:
-        pattern = _like(word)
-        conditions.append(or_(Service.name.ilike(pattern, escape="\\"),
-                              Service.description.ilike(pattern, escape="\\"),
-                              Service.eligibility_description.ilike(pattern, escape="\\"),
-                              Organization.name.ilike(pattern, escape="\\")))
-    return statement.where(*conditions)
+        conditions.append("s.lgbtq_affirming = :lgbtq")
+        params["lgbtq"] = True
+    for number, word in enumerate((query.text or "").split()[:8]):
+        conditions.append(" OR ".join(f"lower(coalesce({column}, '')) LIKE :w{number} ESCAPE '\\'" for column in (
+            "s.name", "s.description", "s.eligibility_description", "o.name")).join("()"))
+        params[f"w{number}"] = _like(word.lower())
+    return " AND ".join(conditions), params
 
 
 def search(session: Session, query: SearchQuery) -> SearchResult:
     query = query.validated()
     local = _local(session, query) if query.near else []
-    seen = {hit_id for hit_id, _, _ in local}
     state = query.near.state if query.near else HOME_STATE
-    statewide = _by_area(session, query, f"US-{state}", seen) if state else []
-    seen |= {service.id for service in statewide}
-    national = _by_area(session, query, "US", seen)
-    seen |= {service.id for service in national}
-    national += _always_listed_lines(session, query, seen)
-    services = {hit_id: (service, location) for hit_id, service, location in local}
-    ids = list(services) + [s.id for s in statewide] + [s.id for s in national]
+    statewide, national = _areas_and_lines(session, query, state, {found[0] for found in local})
+    ids = [found[0] for found in local] + [s.id for s, _ in statewide] + [s.id for s, _ in national]
     phones, schedules = _details(session, ids)
-    hits = []
-    for service, location in services.values():
-        distance = miles_between(query.near.latitude, query.near.longitude, location.latitude, location.longitude)
-        hits.append(_hit(service, LOCAL, distance, location.city, phones, schedules))
-    hits.sort(key=lambda hit: hit.distance_miles or 0.0)
-    hits += [_hit(service, STATEWIDE, None, None, phones, schedules) for service in statewide]
-    hits += [_hit(service, NATIONAL, None, None, phones, schedules) for service in national]
+    hits = [_hit(service, LOCAL, distance, city, phones, schedules, organization)
+            for _, service, distance, city, organization in local]
+    hits += [_hit(service, STATEWIDE, None, None, phones, schedules, org) for service, org in statewide]
+    hits += [_hit(service, NATIONAL, None, None, phones, schedules, org) for service, org in national]
     if query.open_now:
         moment = query.moment or datetime.now().astimezone()
         hits = [hit for hit in hits if hit.open_24_7 or hours.is_open(
@@ -169,79 +200,144 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
     return SearchResult(query, hits)
 
 
-def _local(session: Session, query: SearchQuery) -> list[tuple[str, Service, Location]]:
+def _local(session: Session, query: SearchQuery) -> list[tuple[str, Any, float, str | None, str]]:
+    """The nearest services that pass the filters, nearest first.
+
+    In a built-up area it looks within FIRST_RING_MILES first and widens to the asked radius
+    only when too few pass: whatever lies inside the smaller circle is nearer than anything
+    outside it, so the order stays exact, while a city centre sorts hundreds of points instead
+    of thousands. Elsewhere one pass at the asked radius is cheaper.
+    """
+    seen: dict[str, tuple[float, str]] = {}
+    chosen: list[str] = []
     near = query.near
     assert near is not None
-    d_lat = query.radius_miles / 69.0
-    d_lon = query.radius_miles / max(1.0, 69.0 * math.cos(math.radians(near.latitude)))
-    statement = _filtered(
-        select(Service, Location)
+    rings = {query.radius_miles}
+    if zip_density(near.latitude, near.longitude) >= DENSE_ZIPS_PER_CELL:
+        rings.add(min(FIRST_RING_MILES, query.radius_miles))
+    for radius in sorted(rings):
+        chosen = _within(session, query, radius, seen, chosen)
+        if len(chosen) >= query.limit:
+            break
+    return _load_local(session, chosen[: query.limit], seen)
+
+
+def _within(session: Session, query: SearchQuery, radius: float, nearest: dict[str, tuple[float, str]],
+            chosen: list[str]) -> list[str]:
+    """Nearest first, in growing rounds: the database sorts the points in a lat/lon box by
+    (flat-earth) distance and hands over one slice; the slice's services are checked against
+    the filters; stop once enough pass. Only the covering indexes are read for the box, and a
+    city centre with thousands of services costs a sort in SQLite, not thousands of Python rows.
+    Exact great-circle distances are computed for what is returned.
+    """
+    near = query.near
+    assert near is not None
+    d_lat = radius / 69.0
+    d_lon = radius / max(1.0, 69.0 * math.cos(math.radians(near.latitude)))
+    box = {"lat_low": near.latitude - d_lat, "lat_high": near.latitude + d_lat,
+           "lon_low": near.longitude - d_lon, "lon_high": near.longitude + d_lon,
+           "lat": near.latitude, "lon": near.longitude, "k": math.cos(math.radians(near.latitude)) ** 2}
+    cursor = _RawCursor(session)
+    conditions, params = _filter_sql(query)
+    chosen = list(chosen)
+    offset, size = 0, 4 * query.limit
+    while len(chosen) < query.limit:
+        points = cursor.fetch(_BOX_SQL, {**box, "limit": size, "offset": offset})
+        fresh: list[str] = []
+        for service_id, location_id, latitude, longitude in points:
+            distance = miles_between(near.latitude, near.longitude, latitude, longitude)
+            if distance <= radius and service_id not in nearest:
+                nearest[service_id] = (distance, location_id)
+                fresh.append(service_id)
+        if fresh:
+            placeholders = ", ".join(f":id{n}" for n in range(len(fresh)))
+            passing = {row[0] for row in cursor.fetch(
+                f"SELECT s.id FROM service s JOIN organization o ON o.id = s.organization_id "
+                f"WHERE s.id IN ({placeholders}) AND {conditions}",
+                {**params, **{f"id{n}": service_id for n, service_id in enumerate(fresh)}})}
+            chosen += [service_id for service_id in fresh if service_id in passing]
+        if len(points) < size:
+            break
+        offset, size = offset + size, min(4 * size, MAX_IN)
+    return sorted(chosen, key=lambda service_id: nearest[service_id][0])
+
+
+def _load_local(session: Session, chosen: list[str], nearest: dict[str, tuple[float, str]]
+                ) -> list[tuple[str, Any, float, str | None, str]]:
+    if not chosen:
+        return []
+    connection = session.connection()
+    # Plain rows, not ORM objects: they are read once, and loading is most of a search's cost.
+    rows = connection.execute(
+        select(Service.__table__, Organization.name.label("organization_name"), Location.city.label("location_city"))
         .join(Organization, Organization.id == Service.organization_id)
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
         .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(Location.latitude.between(near.latitude - d_lat, near.latitude + d_lat),
-               Location.longitude.between(near.longitude - d_lon, near.longitude + d_lon),
-               Service.confidential_location.is_(False)),
-        query)
-    nearest: dict[str, tuple[float, Service, Location]] = {}
-    for service, location in session.execute(statement):
-        distance = miles_between(near.latitude, near.longitude, location.latitude, location.longitude)
-        if distance <= query.radius_miles and (service.id not in nearest or distance < nearest[service.id][0]):
-            nearest[service.id] = (distance, service, location)
-    ranked = sorted(nearest.items(), key=lambda item: (item[1][0], item[1][1].name))[: query.limit]
-    return [(service_id, service, location) for service_id, (_, service, location) in ranked]
+        .where(Service.id.in_(chosen), Location.id.in_([nearest[service_id][1] for service_id in chosen])))
+    loaded = {row.id: row for row in rows}
+    return [(service_id, loaded[service_id], nearest[service_id][0], loaded[service_id].location_city,
+             loaded[service_id].organization_name) for service_id in chosen]
 
 
-def _by_area(session: Session, query: SearchQuery, extent: str, exclude: set[str]) -> list[Service]:
-    statement = _filtered(
-        select(Service).join(Organization, Organization.id == Service.organization_id)
-        .join(ServiceArea, ServiceArea.service_id == Service.id)
-        .where(ServiceArea.extent == extent).order_by(Service.name).distinct(),
-        query)
-    found = [service for service in session.scalars(statement) if service.id not in exclude]
-    return found[: query.limit]
+Tier = list[tuple[Any, str]]
+_S, _O, _SA = Service.__table__.alias("s"), Organization.__table__.alias("o"), ServiceArea.__table__.alias("sa")
 
 
-def _always_listed_lines(session: Session, query: SearchQuery, exclude: set[str]) -> list[Service]:
-    """National 24/7 hotlines, the one that fits the request best first.
+def _areas_and_lines(session: Session, query: SearchQuery, state: str | None, exclude: set[str]) -> tuple[Tier, Tier]:
+    """Statewide services for `state`, then national ones, each sorted by name and filtered;
+    then the national 24/7 hotlines that did not match, the best fit first (always listed).
 
-    A line tagged with the asked-for category first; then the trafficking hotline, which the
-    seed (XIII.B) describes as referring callers to local services of every kind.
+    A line tagged with the asked-for category comes first; then the trafficking hotline, which
+    the seed (XIII.B) describes as referring callers to local services of every kind.
     """
-    statement = (
-        select(Service).join(ServiceArea, ServiceArea.service_id == Service.id)
-        .where(ServiceArea.extent == "US", Service.status == "active", Service.open_24_7.is_(True),
-               exists().where(and_(Attribute.link_entity == "service", Attribute.link_id == Service.id,
-                                   Attribute.taxonomy_term_id == BY_CODE["crisis_hotline"].term_id)))
-        .order_by(Service.name).distinct()
-    )
-    lines = [service for service in session.scalars(statement) if service.id not in exclude]
-    tags: dict[str, set[str]] = defaultdict(set)
-    if lines:
-        for link_id, term_id in session.execute(
-                select(Attribute.link_id, Attribute.taxonomy_term_id)
-                .where(Attribute.link_entity == "service", Attribute.link_id.in_([s.id for s in lines]))):
-            tags[link_id].add(term_id)
+    statewide_extent = f"US-{state}" if state else None
+    extents = [extent for extent in (statewide_extent, "US") if extent]
+    conditions, params = _filter_sql(query, confidential_too=True)
+    connection = session.connection()
+    rows = connection.execute(
+        select(_S, _O.c.name.label("organization_name"), _SA.c.extent)
+        .join(_O, _O.c.id == _S.c.organization_id).join(_SA, _SA.c.service_id == _S.c.id)
+        .where(_SA.c.extent.in_(extents), text(conditions)).order_by(_S.c.name, _S.c.id), params)
+    statewide: Tier = []
+    national: Tier = []
+    taken = set(exclude)
+    for row in rows:
+        tier = statewide if row.extent == statewide_extent else national
+        if row.id not in taken and len(tier) < query.limit:
+            tier.append((row, row.organization_name))
+            taken.add(row.id)
+    lines: dict[str, tuple[Any, str, set[str]]] = {}
+    for row in connection.execute(
+            select(_S, _O.c.name.label("organization_name"), Attribute.taxonomy_term_id)
+            .join(_O, _O.c.id == _S.c.organization_id).join(_SA, _SA.c.service_id == _S.c.id)
+            .join(Attribute, and_(Attribute.link_entity == "service", Attribute.link_id == _S.c.id))
+            .where(_SA.c.extent == "US", _S.c.status == "active", _S.c.open_24_7.is_(True))):
+        lines.setdefault(row.id, (row, row.organization_name, set()))[2].add(row.taxonomy_term_id)
+    hotline = BY_CODE["crisis_hotline"].term_id
     asked = BY_CODE[query.category].term_id if query.category else None
     referral = BY_CODE["trafficking_services"].term_id
-    return sorted(lines, key=lambda s: (asked not in tags[s.id], referral not in tags[s.id], s.name))
+    always = sorted((line for line in lines.values() if hotline in line[2] and line[0].id not in taken),
+                    key=lambda line: (asked not in line[2], referral not in line[2], line[0].name))
+    return statewide, national + [(row, organization) for row, organization, _ in always]
 
 
 def _details(session: Session, ids: list[str]) -> tuple[dict[str, list[Phone]], dict[str, list[Schedule]]]:
     phones: dict[str, list[Phone]] = defaultdict(list)
     schedules: dict[str, list[Schedule]] = defaultdict(list)
     if ids:
-        for phone in session.scalars(select(Phone).where(Phone.service_id.in_(ids)).order_by(Phone.id)):
+        connection = session.connection()
+        for phone in connection.execute(select(Phone.__table__).where(Phone.service_id.in_(ids)).order_by(Phone.id)):
             phones[phone.service_id].append(phone)
-        for schedule in session.scalars(select(Schedule).where(Schedule.service_id.in_(ids)).order_by(Schedule.id)):
+        for schedule in connection.execute(
+                select(Schedule.__table__).where(Schedule.service_id.in_(ids)).order_by(Schedule.id)):
             schedules[schedule.service_id].append(schedule)
     return phones, schedules
 
 
 def _hit(service: Service, scope: str, distance: float | None, city: str | None,
-         phones: dict[str, list[Phone]], schedules: dict[str, list[Schedule]]) -> Hit:
+         phones: dict[str, list[Phone]], schedules: dict[str, list[Schedule]], organization: str | None = None) -> Hit:
     return Hit(
-        service_id=service.id, name=service.name, organization=service.organization.name,
+        service_id=service.id, name=service.name, organization=organization or service.organization.name,
         description=service.description, scope=scope,
         distance_miles=round(distance, 1) if distance is not None else None, city=city,
         phones=[{"type": phone.type or "voice", "number": phone.number} for phone in phones.get(service.id, [])],

@@ -85,7 +85,7 @@ def test_every_topic_answer_cites_the_seed():
 
 @pytest.mark.parametrize("keyword", ["MENU", "MORE", "PERSON", "PLAN", "MY PLAN", "BED", "FOOD",
                                      "HEALTH", "TALK", "NUMBERS", "SUSPECT", "SUPPORT",
-                                     "SHELTER LIFE", "TALK TO MY KID"])
+                                     "SHELTER LIFE", "TALK TO MY KID", "FIND"])
 def test_keywords_the_bot_offers_are_in_the_training_data(keyword):
     nlu = "\n".join(p.read_text() for p in (PROJECT_ROOT / "bot" / "data" / "nlu").glob("*.yml"))
     assert f"    - {keyword}\n" in nlu

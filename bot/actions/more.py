@@ -7,7 +7,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.resources import send_more_results
 from harbor.paging import next_page
+
+RESOURCE_PAGE_ENDINGS = ("utter_resource_more_prompt",)
 
 
 def last_response_name(events: list[dict[str, Any]]) -> str | None:
@@ -36,6 +39,10 @@ class ActionMore(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         last = last_response_name(tracker.events)
+        if last in RESOURCE_PAGE_ENDINGS:
+            events = send_more_results(dispatcher, tracker)
+            if events is not None:
+                return events
         following = next_page(last, domain.get("responses", {})) if last else None
         dispatcher.utter_message(response=following or "utter_no_more")
         return []

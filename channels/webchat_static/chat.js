@@ -30,10 +30,26 @@
     item.scrollIntoView({ block: "end" });
   }
 
+  function showChoices(choices) {
+    // Rasa's socket.io channel sends a response's buttons as quick_replies.
+    var item = document.createElement("li");
+    item.className = "choices";
+    choices.forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = choice.title;
+      button.addEventListener("click", function () { send(choice.payload, choice.title); });
+      item.appendChild(button);
+    });
+    list.appendChild(item);
+  }
+
   function showBot(message) {
     if (message && message.text) {
       botCount += 1;
       show(message.text, "bot");
+      var choices = message.quick_replies || message.buttons;
+      if (choices && choices.length) { showChoices(choices); }
     }
   }
 
@@ -72,10 +88,13 @@
   document.getElementById("composer").addEventListener("submit", function (event) {
     event.preventDefault();
     var input = document.getElementById("text");
-    var text = input.value.trim();
-    if (!text || !socket || !sessionId) { return; }
-    show(text, "user");
-    socket.emit("user_uttered", { message: text, session_id: sessionId, metadata: ref ? { ref: ref } : {} });
-    input.value = "";
+    if (send(input.value.trim())) { input.value = ""; }
   });
+
+  function send(text, shown) {
+    if (!text || !socket || !sessionId) { return false; }
+    show(shown || text, "user");
+    socket.emit("user_uttered", { message: text, session_id: sessionId, metadata: ref ? { ref: ref } : {} });
+    return true;
+  }
 })();

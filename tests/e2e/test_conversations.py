@@ -9,15 +9,6 @@ from tests.e2e.conftest import RunningHarbor, assert_sms_ready
 pytestmark = pytest.mark.e2e
 
 
-def test_youth_asks_for_a_bed_and_reads_every_page(harbor: RunningHarbor, sender: str, responses):
-    first = harbor.texts("i got nowhere to sleep tonight", sender)
-    assert first == [responses["utter_need_shelter"]]
-    assert "1-888-373-7888" in first[0] and "911" in first[0]
-    assert first[0].endswith("Reply MORE for what to ask a shelter.")
-    assert harbor.texts("MORE", sender) == [responses["utter_need_shelter_2"]]
-    assert harbor.texts("more", sender) == [responses["utter_no_more"]]
-
-
 def test_youth_asks_honest_questions(harbor: RunningHarbor, sender: str, responses):
     confidentiality = harbor.texts("will you tell my social worker", sender)
     assert confidentiality == [responses["utter_ask_confidentiality"]]

@@ -1,0 +1,46 @@
+"""Read a person's replies in the resource search: kind of help, place, age. No Rasa imports."""
+
+from __future__ import annotations
+
+import re
+
+from resources_db.categories import category_for
+
+SKIP = "skip"
+ANY = "any"
+_SKIP_WORDS = re.compile(
+    r"^(skip|idk|i\s*d(o|u)n'?t\s*know|dont\s*know|dunno|no|nope|nah|no\s*thanks?|none|n/?a|pass|"
+    r"(i'?d\s*)?rather\s*not(\s*say)?|prefer\s*not(\s*to\s*say)?|not\s*sure|anywhere|statewide|nowhere|"
+    r"no\s*where|unknown)[.!]*$",
+    re.IGNORECASE)
+_ANY_WORDS = re.compile(r"^(any|anything|all|everything|idk|not\s*sure|whatever|dunno)[.!]*$", re.IGNORECASE)
+_AGE = re.compile(r"^\D{0,20}?(\d{1,3})\s*(yo|y/?o|yrs?|years?(\s*old)?|)\D{0,10}$", re.IGNORECASE)
+
+
+def is_skip(text: str | None) -> bool:
+    return bool(text) and bool(_SKIP_WORDS.match(text.strip()))
+
+
+def read_category(text: str | None) -> str | None:
+    """A category code, ANY for "anything", or None when the reply names none."""
+    if text and _ANY_WORDS.match(text.strip()):
+        return ANY
+    category = category_for(text)
+    return category.code if category else None
+
+
+class BadAge(ValueError):
+    pass
+
+
+def read_age(text: str | None) -> int | str:
+    """An age 0-120, SKIP, or BadAge."""
+    if not text or is_skip(text):
+        return SKIP
+    match = _AGE.match(text.strip())
+    if match is None or re.search(r"-\s*\d", text):
+        raise BadAge(text)
+    age = int(match.group(1))
+    if not 0 < age <= 120:
+        raise BadAge(text)
+    return age

@@ -1,0 +1,97 @@
+"""Finding a place through the real REST channel: the form, the top 3, MORE, and bad answers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import RunningHarbor, assert_sms_ready
+
+pytestmark = pytest.mark.e2e
+
+
+def _service_count(harbor: RunningHarbor) -> int:
+    with create_engine(harbor.env["DATABASE_URL"], future=True).connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM service")).scalar_one()
+
+
+def test_youth_asks_for_a_bed_gets_the_nearest_three_and_more(harbor: RunningHarbor, sender: str, responses):
+    first = harbor.texts("i got nowhere to sleep tonight", sender)
+    assert first == [responses["utter_need_shelter"], responses["utter_ask_resource_place"]]
+    assert "911" in first[0]
+    # Oakland's shelters take some ages and not others, so the age is asked, and can be skipped.
+    assert harbor.texts("94601", sender) == [responses["utter_ask_resource_age"]]
+    found = harbor.texts("15", sender)
+    assert found[0] == ("Here is what I found for safe place tonight, near 94601 (Oakland, CA). "
+                        "Call first if you can; programs change.")
+    assert found[1].startswith("1) Emergency Youth Shelter (Oakland, 2.6 mi)")
+    assert found[2].startswith("2) Dreamcatcher emergency youth shelter (Alameda, 2.8 mi)")
+    assert found[3].startswith("3) Next Door Solutions shelter (San Jose, 36 mi)")  # the bot looks 50 miles out
+    assert found[-1] == responses["utter_resource_more_prompt"]
+    assert_sms_ready(found)
+    more = harbor.texts("MORE", sender)
+    assert more[0].startswith("4) National Human Trafficking Hotline (national)") and "1-888-373-7888" in more[0]
+    assert more[1].startswith("5) 988 Suicide & Crisis Lifeline")
+    assert more[-1] == responses["utter_resource_end"]
+    assert harbor.texts("more", sender) == [responses["utter_no_more"]]
+
+
+def test_an_adult_is_not_offered_minors_shelters(harbor: RunningHarbor, sender: str, responses):
+    harbor.texts("need a bed tonight", sender)
+    harbor.texts("Oakland", sender)
+    found = harbor.texts("19", sender)
+    assert found[1].startswith("1) Next Door Solutions shelter (San Jose")  # no age limit recorded
+    assert not any("Emergency Youth Shelter" in message or "Dreamcatcher" in message for message in found)
+
+
+def test_find_asks_the_kind_of_help_with_buttons_and_numbers(harbor: RunningHarbor, sender: str, responses):
+    reply = harbor.send("FIND", sender)
+    assert reply[0]["text"] == responses["utter_ask_resource_category"]
+    assert "1) Safe place tonight" in reply[0]["text"]
+    assert harbor.texts("banana", sender) == [responses["utter_resource_category_unknown"],
+                                              responses["utter_ask_resource_category"]]
+    assert harbor.texts("6", sender) == [responses["utter_ask_resource_place"]]
+    assert harbor.texts("skip", sender) == [responses["utter_ask_resource_age"]]  # some take only minors
+    found = harbor.texts("rather not say", sender)
+    assert found[0] == ("Here is what I found for counseling, statewide and national. "
+                        "Call first if you can; programs change.")
+    assert any("Stars Behavioral Health Group (statewide)" in message for message in found)
+
+
+def test_bad_places_and_ages_get_a_clear_answer_and_the_question_again(harbor: RunningHarbor, sender: str,
+                                                                       responses):
+    harbor.texts("I'm hungry", sender)
+    assert harbor.texts("00000", sender) == [
+        "I can't find ZIP code 00000. Please check it, or send a city name instead.",
+        responses["utter_ask_resource_place"]]
+    assert harbor.texts("idk", sender)[0].startswith("Here is what I found for food, statewide and national.")
+    harbor.texts("i need a bed", sender)
+    harbor.texts("94601", sender)
+    assert harbor.texts("200", sender) == [responses["utter_resource_age_invalid"], responses["utter_ask_resource_age"]]
+    assert harbor.texts("skip", sender)[0].startswith("Here is what I found for safe place tonight")
+
+
+def test_a_city_in_another_state_gets_national_lines(harbor: RunningHarbor, sender: str, responses):
+    harbor.texts("need a bed", sender)
+    found = harbor.texts("Portland, OR", sender)
+    assert found[0] == responses["utter_resource_outside"].format(place="Portland, OR")
+    assert "National Human Trafficking Hotline" in found[1]
+
+
+def test_sql_as_a_place_changes_nothing(harbor: RunningHarbor, sender: str, responses):
+    before = _service_count(harbor)
+    harbor.texts("FIND", sender)
+    harbor.texts("9", sender)
+    reply = harbor.texts("'; DROP TABLE service; --", sender)
+    assert reply[0].startswith("I don't know a place called")
+    assert reply[-1] == responses["utter_ask_resource_place"]
+    assert _service_count(harbor) == before
+
+
+def test_nvm_stops_the_search_and_danger_still_escalates(harbor: RunningHarbor, sender: str, responses):
+    harbor.texts("need a bed", sender)
+    assert harbor.texts("nvm", sender) == [responses["utter_resource_search_stopped"]]
+    harbor.texts("need a bed", sender)
+    reply = harbor.texts("he won't let me leave and he has a gun", sender)
+    assert any("911" in message for message in reply)
+    assert responses["utter_ask_resource_place"] not in reply

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from resources_db.answers import ANY, SKIP, BadAge, is_skip, read_age, read_category
+from resources_db.categories import CATEGORIES, numbered_menu
+
+
+@pytest.mark.parametrize("text, code", [
+    ("1", "emergency_shelter"), (" 9 ", "food"), ("12", "caregiver_support"), ("shelter", "emergency_shelter"),
+    ("I need a counselor", "mental_health"), ("Food", "food"), ("legal help", "legal"),
+    ("anything", ANY), ("idk", ANY),
+])
+def test_reading_the_kind_of_help(text, code):
+    assert read_category(text) == code
+
+
+@pytest.mark.parametrize("text", ["13", "0", "banana", "", "'; drop table service; --"])
+def test_replies_that_name_no_kind_of_help(text):
+    assert read_category(text) is None
+
+
+@pytest.mark.parametrize("text", ["skip", "SKIP", "idk", "i don't know", "rather not", "rather not say",
+                                  "no thanks", "no"])
+def test_skip_words(text):
+    assert is_skip(text)
+
+
+@pytest.mark.parametrize("text, age", [("15", 15), ("im 15", 15), ("16 yrs", 16), ("17 years old", 17), ("skip", SKIP)])
+def test_reading_an_age(text, age):
+    assert read_age(text) == age
+
+
+@pytest.mark.parametrize("text", ["200", "0", "fifteen", "15 or 16 maybe later", "-3"])
+def test_ages_that_are_not(text):
+    with pytest.raises(BadAge):
+        read_age(text)
+
+
+def test_the_numbered_menu_matches_the_domain_prompt():
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
+    prompt = domain["responses"]["utter_ask_resource_category"][-1]["text"]
+    assert numbered_menu() in prompt
+    buttons = domain["responses"]["utter_ask_resource_category"][0]["buttons"]
+    assert [b["payload"] for b in buttons] == [str(n) for n in range(1, len(CATEGORIES) + 1)]
