@@ -12,6 +12,8 @@ from collections.abc import Iterable
 _PAGE_SUFFIX = re.compile(r"^(?P<base>.+?)_(?P<number>[2-9]|[1-9]\d+)$")
 
 MORE_PROMPT = "Reply MORE"
+# Responses that offer MORE for a list the actions build (search results), not for a next page.
+DYNAMIC_MORE_PROMPTS = ("utter_resource_more_prompt",)
 
 
 def split_page_name(response_name: str) -> tuple[str, int]:

@@ -8,9 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.resources import send_more_results
-from harbor.paging import next_page
-
-RESOURCE_PAGE_ENDINGS = ("utter_resource_more_prompt",)
+from harbor.paging import DYNAMIC_MORE_PROMPTS, next_page
 
 
 def last_response_name(events: list[dict[str, Any]]) -> str | None:
@@ -39,7 +37,7 @@ class ActionMore(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         last = last_response_name(tracker.events)
-        if last in RESOURCE_PAGE_ENDINGS:
+        if last in DYNAMIC_MORE_PROMPTS:
             events = send_more_results(dispatcher, tracker)
             if events is not None:
                 return events
