@@ -49,7 +49,14 @@ def session_factory(url: str | None = None) -> sessionmaker:
 
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
-    session = session_factory(url)()
+    with transaction(session_factory(url)) as session:
+        yield session
+
+
+@contextmanager
+def transaction(sessions: sessionmaker) -> Iterator[Session]:
+    """A session that commits on success and rolls everything back on any error."""
+    session = sessions()
     try:
         yield session
         session.commit()

@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from hotline.db import database_url, engine_for
+from hotline.db import database_url, engine_for, transaction
 from resources_db.models import Base
 
 
@@ -27,12 +27,5 @@ def directory_sessions(url: str | None = None) -> sessionmaker:
 @contextmanager
 def directory_session(url: str | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls everything back on any error."""
-    session = directory_sessions(url)()
-    try:
+    with transaction(directory_sessions(url)) as session:
         yield session
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()

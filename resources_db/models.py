@@ -216,8 +216,8 @@ class TaxonomyTerm(Base):
 
 class Attribute(Base):
     __tablename__ = "attribute"
-    __table_args__ = (Index("ix_attribute_link", "link_entity", "link_id"),
-                      Index("ix_attribute_term", "taxonomy_term_id"))
+    # Covers "is this service in that category" with one index lookup.
+    __table_args__ = (Index("ix_attribute_link", "link_entity", "link_id", "taxonomy_term_id"),)
 
     id = Column(String(64), primary_key=True)
     link_id = Column(String(64), nullable=False)

@@ -14,22 +14,15 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, select, text
 from sqlalchemy.orm import Session
 
 from resources_db import hours
 from resources_db.categories import BY_CODE
 from resources_db.models import (
-    Attribute,
-    Location,
-    Organization,
-    Phone,
-    Schedule,
     Service,
-    ServiceArea,
-    ServiceAtLocation,
 )
 from resources_db.places import HOME_STATE, Place, zip_density
 
@@ -64,6 +57,25 @@ class _RawCursor:
             sql = _NAMED.sub(r"%(\1)s", sql)
         self._cursor.execute(sql, params)
         return self._cursor.fetchall()
+
+    def rows(self, sql: str, params: dict[str, object]) -> list[SimpleNamespace]:
+        """Rows with attribute access; dates as dates (SQLite hands back text)."""
+        found = self.fetch(sql, params)
+        names = [column[0] for column in self._cursor.description]
+        return [SimpleNamespace(**{name: _as_date(value) if name in _DATE_COLUMNS else value
+                                   for name, value in zip(names, row, strict=True)}) for row in found]
+
+
+_DATE_COLUMNS = {"last_verified", "valid_from", "valid_to"}
+
+
+def _as_date(value: object) -> object:
+    return date.fromisoformat(value) if isinstance(value, str) and value else value
+
+
+def _in_list(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
+    """":p0, :p1, ..." and its parameters, for an IN (...) of known length."""
+    return ", ".join(f":{prefix}{n}" for n in range(len(values))), {f"{prefix}{n}": v for n, v in enumerate(values)}
 FIRST_RING_MILES = 5.0
 DENSE_ZIPS_PER_CELL = 100  # ZIP codes in a 1-degree cell: the busiest tenth of the country
 MAX_IN = 900  # ids per IN (...): under SQLite's old 999-variable limit
@@ -250,11 +262,10 @@ def _within(session: Session, query: SearchQuery, radius: float, nearest: dict[s
                 nearest[service_id] = (distance, location_id)
                 fresh.append(service_id)
         if fresh:
-            placeholders = ", ".join(f":id{n}" for n in range(len(fresh)))
+            placeholders, id_params = _in_list("id", fresh)
             passing = {row[0] for row in cursor.fetch(
                 f"SELECT s.id FROM service s JOIN organization o ON o.id = s.organization_id "
-                f"WHERE s.id IN ({placeholders}) AND {conditions}",
-                {**params, **{f"id{n}": service_id for n, service_id in enumerate(fresh)}})}
+                f"WHERE s.id IN ({placeholders}) AND {conditions}", {**params, **id_params})}
             chosen += [service_id for service_id in fresh if service_id in passing]
         if len(points) < size:
             break
@@ -266,21 +277,20 @@ def _load_local(session: Session, chosen: list[str], nearest: dict[str, tuple[fl
                 ) -> list[tuple[str, Any, float, str | None, str]]:
     if not chosen:
         return []
-    connection = session.connection()
-    # Plain rows, not ORM objects: they are read once, and loading is most of a search's cost.
-    rows = connection.execute(
-        select(Service.__table__, Organization.name.label("organization_name"), Location.city.label("location_city"))
-        .join(Organization, Organization.id == Service.organization_id)
-        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(Service.id.in_(chosen), Location.id.in_([nearest[service_id][1] for service_id in chosen])))
+    cursor = _RawCursor(session)
+    services, service_params = _in_list("sid", chosen)
+    locations, location_params = _in_list("lid", [nearest[service_id][1] for service_id in chosen])
+    rows = cursor.rows(
+        "SELECT s.*, o.name AS organization_name, l.city AS location_city FROM service s "
+        "JOIN organization o ON o.id = s.organization_id "
+        "JOIN service_at_location sal ON sal.service_id = s.id JOIN location l ON l.id = sal.location_id "
+        f"WHERE s.id IN ({services}) AND l.id IN ({locations})", {**service_params, **location_params})
     loaded = {row.id: row for row in rows}
     return [(service_id, loaded[service_id], nearest[service_id][0], loaded[service_id].location_city,
              loaded[service_id].organization_name) for service_id in chosen]
 
 
 Tier = list[tuple[Any, str]]
-_S, _O, _SA = Service.__table__.alias("s"), Organization.__table__.alias("o"), ServiceArea.__table__.alias("sa")
 
 
 def _areas_and_lines(session: Session, query: SearchQuery, state: str | None, exclude: set[str]) -> tuple[Tier, Tier]:
@@ -291,28 +301,28 @@ def _areas_and_lines(session: Session, query: SearchQuery, state: str | None, ex
     the seed (XIII.B) describes as referring callers to local services of every kind.
     """
     statewide_extent = f"US-{state}" if state else None
-    extents = [extent for extent in (statewide_extent, "US") if extent]
+    extents, extent_params = _in_list("extent", [extent for extent in (statewide_extent, "US") if extent])
     conditions, params = _filter_sql(query, confidential_too=True)
-    connection = session.connection()
-    rows = connection.execute(
-        select(_S, _O.c.name.label("organization_name"), _SA.c.extent)
-        .join(_O, _O.c.id == _S.c.organization_id).join(_SA, _SA.c.service_id == _S.c.id)
-        .where(_SA.c.extent.in_(extents), text(conditions)).order_by(_S.c.name, _S.c.id), params)
+    cursor = _RawCursor(session)
+    rows = cursor.rows(
+        "SELECT s.*, o.name AS organization_name, sa.extent AS area_extent FROM service s "
+        "JOIN organization o ON o.id = s.organization_id JOIN service_area sa ON sa.service_id = s.id "
+        f"WHERE sa.extent IN ({extents}) AND {conditions} ORDER BY s.name, s.id", {**params, **extent_params})
     statewide: Tier = []
     national: Tier = []
     taken = set(exclude)
     for row in rows:
-        tier = statewide if row.extent == statewide_extent else national
+        tier = statewide if row.area_extent == statewide_extent else national
         if row.id not in taken and len(tier) < query.limit:
             tier.append((row, row.organization_name))
             taken.add(row.id)
     lines: dict[str, tuple[Any, str, set[str]]] = {}
-    for row in connection.execute(
-            select(_S, _O.c.name.label("organization_name"), Attribute.taxonomy_term_id)
-            .join(_O, _O.c.id == _S.c.organization_id).join(_SA, _SA.c.service_id == _S.c.id)
-            .join(Attribute, and_(Attribute.link_entity == "service", Attribute.link_id == _S.c.id))
-            .where(_SA.c.extent == "US", _S.c.status == "active", _S.c.open_24_7.is_(True))):
-        lines.setdefault(row.id, (row, row.organization_name, set()))[2].add(row.taxonomy_term_id)
+    for row in cursor.rows(
+            "SELECT s.*, o.name AS organization_name, a.taxonomy_term_id AS term FROM service s "
+            "JOIN organization o ON o.id = s.organization_id JOIN service_area sa ON sa.service_id = s.id "
+            "JOIN attribute a ON a.link_entity = 'service' AND a.link_id = s.id "
+            "WHERE sa.extent = 'US' AND s.status = 'active' AND s.open_24_7 = :yes", {"yes": True}):
+        lines.setdefault(row.id, (row, row.organization_name, set()))[2].add(row.term)
     hotline = BY_CODE["crisis_hotline"].term_id
     asked = BY_CODE[query.category].term_id if query.category else None
     referral = BY_CODE["trafficking_services"].term_id
@@ -321,23 +331,24 @@ def _areas_and_lines(session: Session, query: SearchQuery, state: str | None, ex
     return statewide, national + [(row, organization) for row, organization, _ in always]
 
 
-def _details(session: Session, ids: list[str]) -> tuple[dict[str, list[Phone]], dict[str, list[Schedule]]]:
-    phones: dict[str, list[Phone]] = defaultdict(list)
-    schedules: dict[str, list[Schedule]] = defaultdict(list)
+def _details(session: Session, ids: list[str]) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    phones: dict[str, list[Any]] = defaultdict(list)
+    schedules: dict[str, list[Any]] = defaultdict(list)
     if ids:
-        connection = session.connection()
-        for phone in connection.execute(select(Phone.__table__).where(Phone.service_id.in_(ids)).order_by(Phone.id)):
+        cursor = _RawCursor(session)
+        placeholders, params = _in_list("sid", ids)
+        for phone in cursor.rows(f"SELECT * FROM phone WHERE service_id IN ({placeholders}) ORDER BY id", params):
             phones[phone.service_id].append(phone)
-        for schedule in connection.execute(
-                select(Schedule.__table__).where(Schedule.service_id.in_(ids)).order_by(Schedule.id)):
+        for schedule in cursor.rows(f"SELECT * FROM schedule WHERE service_id IN ({placeholders}) ORDER BY id",
+                                    params):
             schedules[schedule.service_id].append(schedule)
     return phones, schedules
 
 
-def _hit(service: Service, scope: str, distance: float | None, city: str | None,
-         phones: dict[str, list[Phone]], schedules: dict[str, list[Schedule]], organization: str | None = None) -> Hit:
+def _hit(service: Any, scope: str, distance: float | None, city: str | None,
+         phones: dict[str, list[Any]], schedules: dict[str, list[Any]], organization: str) -> Hit:
     return Hit(
-        service_id=service.id, name=service.name, organization=organization or service.organization.name,
+        service_id=service.id, name=service.name, organization=organization,
         description=service.description, scope=scope,
         distance_miles=round(distance, 1) if distance is not None else None, city=city,
         phones=[{"type": phone.type or "voice", "number": phone.number} for phone in phones.get(service.id, [])],
