@@ -75,6 +75,7 @@ def _search(args: argparse.Namespace) -> int:
                         limit=args.limit)
     try:
         with directory_session() as session:
+            _seed_if_empty(session)
             result = search(session, query)
     except SearchError as error:
         raise BadInput(str(error)) from None
@@ -87,6 +88,18 @@ def _search(args: argparse.Namespace) -> int:
     lines = header + [format_hit(hit, n) for n, hit in enumerate(result.hits, 1)]
     _print(args, data, lines)
     return EXIT_OK
+
+
+def _seed_if_empty(session) -> None:  # type: ignore[no-untyped-def]
+    """A fresh machine's first search finds the seed programs, as `harbor up` would load them."""
+    from sqlalchemy import func, select
+
+    from resources_db.models import Service
+    from resources_db.seed import load_seed
+
+    if session.scalar(select(func.count()).select_from(Service)) == 0:
+        summary = load_seed(session)
+        print(f"harbor: the directory was empty; loaded the {summary.services} seed services", file=sys.stderr)
 
 
 def _seed(args: argparse.Namespace) -> int:

@@ -114,7 +114,7 @@ class ActionSearchResources(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
         category = tracker.get_slot("resource_category")
         place_text = tracker.get_slot("resource_place")
-        reset = [SlotSet(slot, None) for slot in SEARCH_SLOTS]
+        reset = [SlotSet(slot, None) for slot in SEARCH_SLOTS if slot != "resource_more"]
         try:
             query = _query(category, place_text, tracker.get_slot("resource_age"))
             with directory_session() as session:
@@ -122,7 +122,7 @@ class ActionSearchResources(Action):
         except Exception:  # never leave the person with nothing: the hotline refers 24/7
             log.exception("resource search failed")
             dispatcher.utter_message(response="utter_resource_unavailable")
-            return reset
+            return [*reset, SlotSet("resource_more", None)]
         place = query.near
         what = BY_CODE[category].label.lower() if category in BY_CODE else "any kind of help"
         if place and not place.in_home_state:

@@ -152,3 +152,16 @@ def test_a_dropped_connection_reconnects_and_catches_up(page, harbor: RunningHar
     page.locator("#messages li.bot").nth(1).wait_for(timeout=60000)
     assert page.locator("#messages li.bot").nth(1).inner_text() == responses["utter_thanks"]
     assert page.locator("#messages li.bot").count() == 2  # caught up once, not twice
+
+
+def test_kinds_of_help_are_buttons_that_answer_for_you(page, harbor: RunningHarbor, responses):
+    chat_until_first_reply(page, harbor, text="FIND")
+    food = page.get_by_role("button", name="Food", exact=True)
+    food.wait_for(timeout=30000)
+    assert page.locator("#messages li.choices button").count() == 12
+    food.click()
+    assert page.locator("#messages li.user").last.inner_text() == "Food"
+    page.get_by_text(responses["utter_ask_resource_place"]).wait_for(timeout=30000)
+    send(page, "Fresno")
+    page.get_by_text("Here is what I found for food, near Fresno, CA.", exact=False).wait_for(timeout=30000)
+    assert page.get_by_text("National Human Trafficking Hotline", exact=False).count() >= 1

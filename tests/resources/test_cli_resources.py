@@ -71,3 +71,12 @@ def test_export_import_round_trip_and_a_failing_import(run, tmp_path):
     assert failed.returncode == 2
     assert "service.csv:2: status: 'sometimes' is not one of" in failed.stderr
     assert "nothing was imported" in failed.stderr
+
+
+def test_the_first_search_on_a_fresh_machine_loads_the_seed(tmp_path):
+    env = {**os.environ, "HARBOR_VAR_DIR": str(tmp_path / "var"), "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
+    result = subprocess.run([HARBOR, "resources", "search", "--near", "Oakland", "--category", "drop_in"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0
+    assert "loaded the 43 seed services" in result.stderr
+    assert "MISSSEY" in result.stdout
