@@ -1,7 +1,7 @@
 """Search the directory: nearest local services first, then statewide, then national lines.
 
-Plain Python over SQLAlchemy (no Rasa), used by the bot's actions, the CLI and the bench.
-Local services are found with a latitude/longitude box (indexed) and ranked by great-circle
+Plain Python and SQL (no Rasa), used by the bot's actions, the CLI and the bench. Local
+services are found with a latitude/longitude box (a covering index) and ranked by great-circle
 distance; statewide and national ones come from service_area extents ("US-CA", "US").
 National 24/7 hotlines are always listed last, whatever the filters: a person who finds
 nothing else still gets someone to call.
@@ -10,21 +10,18 @@ nothing else still gets someone to call.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from resources_db import hours
 from resources_db.categories import BY_CODE
-from resources_db.models import (
-    Service,
-)
+from resources_db.models import Service
 from resources_db.places import HOME_STATE, Place, zip_density
+from resources_db.raw_sql import RawCursor, in_list
 
 GENDERS = ("female", "male", "transgender", "nonbinary")
 MAX_RADIUS_MILES = 500.0
@@ -39,43 +36,6 @@ _BOX_SQL = (
     "ORDER BY (l.latitude - :lat) * (l.latitude - :lat) + (l.longitude - :lon) * (l.longitude - :lon) * :k, "
     "sal.service_id LIMIT :limit OFFSET :offset"
 )
-_NAMED = re.compile(r":([a-z_][a-z0-9_]*)")
-
-
-class _RawCursor:
-    """The DB-API cursor of the session's connection, for the two statements a search runs
-    most: SQLAlchemy's per-statement work cost more than SQLite's. SQL is written with :name
-    parameters (SQLite's own style) and rewritten to %(name)s for drivers that want that."""
-
-    def __init__(self, session: Session) -> None:
-        connection = session.connection()
-        self._cursor = connection.connection.cursor()
-        self._pyformat = connection.dialect.paramstyle == "pyformat"
-
-    def fetch(self, sql: str, params: dict[str, object]) -> list[tuple]:
-        if self._pyformat:
-            sql = _NAMED.sub(r"%(\1)s", sql)
-        self._cursor.execute(sql, params)
-        return self._cursor.fetchall()
-
-    def rows(self, sql: str, params: dict[str, object]) -> list[SimpleNamespace]:
-        """Rows with attribute access; dates as dates (SQLite hands back text)."""
-        found = self.fetch(sql, params)
-        names = [column[0] for column in self._cursor.description]
-        return [SimpleNamespace(**{name: _as_date(value) if name in _DATE_COLUMNS else value
-                                   for name, value in zip(names, row, strict=True)}) for row in found]
-
-
-_DATE_COLUMNS = {"last_verified", "valid_from", "valid_to"}
-
-
-def _as_date(value: object) -> object:
-    return date.fromisoformat(value) if isinstance(value, str) and value else value
-
-
-def _in_list(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
-    """":p0, :p1, ..." and its parameters, for an IN (...) of known length."""
-    return ", ".join(f":{prefix}{n}" for n in range(len(values))), {f"{prefix}{n}": v for n, v in enumerate(values)}
 FIRST_RING_MILES = 5.0
 DENSE_ZIPS_PER_CELL = 100  # ZIP codes in a 1-degree cell: the busiest tenth of the country
 MAX_IN = 900  # ids per IN (...): under SQLite's old 999-variable limit
@@ -249,7 +209,7 @@ def _within(session: Session, query: SearchQuery, radius: float, nearest: dict[s
     box = {"lat_low": near.latitude - d_lat, "lat_high": near.latitude + d_lat,
            "lon_low": near.longitude - d_lon, "lon_high": near.longitude + d_lon,
            "lat": near.latitude, "lon": near.longitude, "k": math.cos(math.radians(near.latitude)) ** 2}
-    cursor = _RawCursor(session)
+    cursor = RawCursor(session)
     conditions, params = _filter_sql(query)
     chosen = list(chosen)
     offset, size = 0, 4 * query.limit
@@ -262,7 +222,7 @@ def _within(session: Session, query: SearchQuery, radius: float, nearest: dict[s
                 nearest[service_id] = (distance, location_id)
                 fresh.append(service_id)
         if fresh:
-            placeholders, id_params = _in_list("id", fresh)
+            placeholders, id_params = in_list("id", fresh)
             passing = {row[0] for row in cursor.fetch(
                 f"SELECT s.id FROM service s JOIN organization o ON o.id = s.organization_id "
                 f"WHERE s.id IN ({placeholders}) AND {conditions}", {**params, **id_params})}
@@ -277,9 +237,9 @@ def _load_local(session: Session, chosen: list[str], nearest: dict[str, tuple[fl
                 ) -> list[tuple[str, Any, float, str | None, str]]:
     if not chosen:
         return []
-    cursor = _RawCursor(session)
-    services, service_params = _in_list("sid", chosen)
-    locations, location_params = _in_list("lid", [nearest[service_id][1] for service_id in chosen])
+    cursor = RawCursor(session)
+    services, service_params = in_list("sid", chosen)
+    locations, location_params = in_list("lid", [nearest[service_id][1] for service_id in chosen])
     rows = cursor.rows(
         "SELECT s.*, o.name AS organization_name, l.city AS location_city FROM service s "
         "JOIN organization o ON o.id = s.organization_id "
@@ -301,9 +261,9 @@ def _areas_and_lines(session: Session, query: SearchQuery, state: str | None, ex
     the seed (XIII.B) describes as referring callers to local services of every kind.
     """
     statewide_extent = f"US-{state}" if state else None
-    extents, extent_params = _in_list("extent", [extent for extent in (statewide_extent, "US") if extent])
+    extents, extent_params = in_list("extent", [extent for extent in (statewide_extent, "US") if extent])
     conditions, params = _filter_sql(query, confidential_too=True)
-    cursor = _RawCursor(session)
+    cursor = RawCursor(session)
     rows = cursor.rows(
         "SELECT s.*, o.name AS organization_name, sa.extent AS area_extent FROM service s "
         "JOIN organization o ON o.id = s.organization_id JOIN service_area sa ON sa.service_id = s.id "
@@ -335,8 +295,8 @@ def _details(session: Session, ids: list[str]) -> tuple[dict[str, list[Any]], di
     phones: dict[str, list[Any]] = defaultdict(list)
     schedules: dict[str, list[Any]] = defaultdict(list)
     if ids:
-        cursor = _RawCursor(session)
-        placeholders, params = _in_list("sid", ids)
+        cursor = RawCursor(session)
+        placeholders, params = in_list("sid", ids)
         for phone in cursor.rows(f"SELECT * FROM phone WHERE service_id IN ({placeholders}) ORDER BY id", params):
             phones[phone.service_id].append(phone)
         for schedule in cursor.rows(f"SELECT * FROM schedule WHERE service_id IN ({placeholders}) ORDER BY id",
