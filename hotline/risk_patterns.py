@@ -113,7 +113,8 @@ RULES: list[Rule] = [
          "PERSON * threaten|threatening ME", "PERSON * chase|chasing ME", "tie|tied ME up",
          "PERSON * strangle|strangling|choke|choking ME", "PERSON * shoot ME", "stuck in his|their room|car|house",
          "will not let ME out", "will not open the door",
-         "PERSON * follow|following ME", "PERSON * outside my door|window|room|house"),
+         "PERSON * follow|following ME", "PERSON * outside my door|window|room|house",
+         "PERSON * try to grab|snatch|drag|kidnap ME", "PERSON * kidnap|kidnapped|kidnapping ME"),
     # --- self-harm and suicide ---------------------------------------------------------
     rule("suicide_word", SELF_HARM, HIGH, "suicide", "suicidal"),
     rule("suicide", SELF_HARM, HIGH,
@@ -139,7 +140,11 @@ RULES: list[Rule] = [
          "cut|cutting myself", "be cutting", "cut again", "hurt myself", "hurting myself",
          "burn myself", "take|took|swallow|swallowed * bunch of pills",
          "take|took|swallow|swallowed all my|the pills", "too many pills", "handful of pills",
-         "bottle of pills", "take|took|swallow|swallowed * NUM pills"),
+         "bottle of pills", "take|took|swallow|swallowed * NUM pills",
+         "swallow|swallowed * bottle of",
+         "take|took * bottle of * pills|meds|medicine|medication|tylenol|advil|ibuprofen|sleeping|xanax|percs",
+         "take|took|swallow|swallowed all my|the meds|medicine|medication",
+         "too many meds|medicine", "take|took|swallow|swallowed * NUM meds"),
     # --- commercial sexual exploitation ------------------------------------------------
     rule("quota", EXPLOITATION, HIGH, "quota", "make|bring|get * NUM * or PERSON|else",
          "bring home * amount", "amount or else", "do|doing this|it for money"),
