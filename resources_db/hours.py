@@ -1,4 +1,7 @@
-"""Opening hours: is a service open now, and a short "Mon-Fri 9:00-17:00" for a text message."""
+"""Opening hours: is a service open now, and a short "Mon-Fri 9:00-17:00" for a text message.
+
+Takes Service and Schedule rows, or anything with the same attributes (search reads plain rows).
+"""
 
 from __future__ import annotations
 
@@ -56,9 +59,9 @@ def schedule_open_at(schedule: Schedule, moment: datetime) -> bool:
     return opens <= now < closes
 
 
-def is_open(service: Service, schedules: Iterable[Schedule], moment: datetime | None = None) -> bool:
+def is_open(open_24_7: bool, schedules: Iterable[Schedule], moment: datetime | None = None) -> bool:
     """Known to be open at `moment`; unknown hours count as not open."""
-    if service.open_24_7:
+    if open_24_7:
         return True
     moment = moment or datetime.now(timezone.utc)
     return any(schedule_open_at(schedule, moment) for schedule in schedules)

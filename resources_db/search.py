@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from resources_db import hours
 from resources_db.categories import BY_CODE
-from resources_db.models import Service
 from resources_db.places import HOME_STATE, Place, zip_density
 from resources_db.raw_sql import RawCursor, in_list
 
@@ -167,8 +166,7 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
     hits += [_hit(service, NATIONAL, None, None, phones, schedules, org) for service, org in national]
     if query.open_now:
         moment = query.moment or datetime.now().astimezone()
-        hits = [hit for hit in hits if hit.open_24_7 or hours.is_open(
-            _stub(hit), schedules.get(hit.service_id, []), moment)]
+        hits = [hit for hit in hits if hours.is_open(hit.open_24_7, schedules.get(hit.service_id, []), moment)]
     return SearchResult(query, hits)
 
 
@@ -318,6 +316,3 @@ def _hit(service: Any, scope: str, distance: float | None, city: str | None,
         open_24_7=bool(service.open_24_7), last_verified=service.last_verified, source=service.source,
     )
 
-
-def _stub(hit: Hit) -> Service:
-    return Service(open_24_7=hit.open_24_7)
