@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
-import yaml
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -35,8 +34,8 @@ from twilio.request_validator import RequestValidator
 from channels import sms_store
 from channels.advocate_sms import handle_if_advocate
 from channels.keywords import keyword
+from channels.texts import channel_text
 from harbor.gsm7 import to_gsm7
-from harbor.settings import PROJECT_ROOT
 from harbor.twilio_gateway import RetryableSendError, TwilioGateway, TwilioSettings
 
 log = logging.getLogger("harbor.sms")
@@ -45,13 +44,6 @@ SEND_ATTEMPTS = 4
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 MAX_BODY_BYTES = 64 * 1024  # Twilio's webhooks are a few kilobytes
 FORM_TYPE = "application/x-www-form-urlencoded"
-
-
-def channel_responses() -> dict[str, str]:
-    """The channel's own texts live with every other response, in domain.yml."""
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return {name: domain["responses"][name][0]["text"]
-            for name in ("utter_sms_help", "utter_sms_start", "utter_sms_media")}
 
 
 def twiml_message(text: str) -> str:
@@ -102,7 +94,7 @@ class SmsInput(InputChannel):
         self.settings = TwilioSettings.from_env()
         self.public_url = os.environ.get("HARBOR_PUBLIC_URL", "").rstrip("/")
         self._gateway: TwilioGateway | None = None
-        self.texts = channel_responses()
+        self.texts = {name: channel_text(name) for name in ("utter_sms_help", "utter_sms_start", "utter_sms_media")}
         self._tasks: set[asyncio.Task] = set()
         if not self.settings.auth_token:
             log.error("TWILIO_AUTH_TOKEN is not set: the SMS webhook will refuse every request (403)")

@@ -4,7 +4,6 @@ or from files under var/ (ignored by git)."""
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,18 +25,16 @@ def default_database_url() -> str:
 
 def rasa_auth_token() -> str:
     """HARBOR_RASA_TOKEN, else a token generated once and kept in var/secrets (mode 600)."""
-    from_env = os.environ.get("HARBOR_RASA_TOKEN")
-    if from_env:
-        return from_env
-    path = var_dir() / "secrets" / "rasa_token"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(token + "\n")
-    return token
+    from harbor.secret_store import secret
+
+    return secret("rasa_token")
+
+
+def rest_token() -> str:
+    """HARBOR_REST_TOKEN, else generated once into var/secrets: the REST channel's bearer token."""
+    from harbor.secret_store import secret
+
+    return secret("rest_token")
 
 
 @dataclass(frozen=True)
