@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import signal
 import statistics
 import subprocess
@@ -64,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "HARBOR_VAR_DIR": str(work), "DATABASE_URL": f"sqlite:///{work / 'harbor.db'}",
            "TWILIO_ACCOUNT_SID": "ACfake", "TWILIO_AUTH_TOKEN": "fake-token",
            "TWILIO_FROM_NUMBER": "+14155550000", "TWILIO_API_BASE_URL": fake_url,
-           "HARBOR_ACK_TIMEOUT_SECONDS": "3600", "RASA_TELEMETRY_ENABLED": "false"}
+           "HARBOR_ACK_TIMEOUT_SECONDS": "3600", "RASA_TELEMETRY_ENABLED": "false",
+           "HARBOR_REST_TOKEN": secrets.token_urlsafe(24), "HARBOR_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}"}
+    auth = {"Authorization": f"Bearer {env['HARBOR_REST_TOKEN']}"}
     (work / "roster.yml").write_text(ROSTER)
     subprocess.run([HARBOR, "oncall", "load", str(work / "roster.yml")], env=env, check=True,
                    capture_output=True)
@@ -79,19 +82,19 @@ def main(argv: list[str] | None = None) -> int:
         print("starting Harbor...", file=sys.stderr)
         wait_http(f"http://127.0.0.1:{rasa_port}/", 300)
         time.sleep(2)  # the pager starts after the Rasa server
-        requests.post(rest, json={"sender": "warmup", "message": "hi"}, timeout=60)
+        requests.post(rest, json={"sender": "warmup", "message": "hi"}, timeout=60, headers=auth)
 
         plain = []
         for n in range(args.baseline):
             started = time.time()
-            requests.post(rest, json={"sender": f"plain-{n}", "message": "what can you do"}, timeout=60)
+            requests.post(rest, json={"sender": f"plain-{n}", "message": "what can you do"}, timeout=60, headers=auth)
             plain.append(time.time() - started)
 
         sent_at: dict[str, float] = {}
         for n in range(args.count):
             sender = f"bench-{n}"
             sent_at[sender] = time.time()
-            requests.post(rest, json={"sender": sender, "message": RISKY[n % len(RISKY)]}, timeout=60)
+            requests.post(rest, json={"sender": sender, "message": RISKY[n % len(RISKY)]}, timeout=60, headers=auth)
             if n % 50 == 49:
                 print(f"  {n + 1}/{args.count} risky messages sent", file=sys.stderr)
 
@@ -108,12 +111,13 @@ def main(argv: list[str] | None = None) -> int:
         for page in pages:
             match = re.search(r"ESC-(\d+)", page["body"])
             conversation = conversation_of.get(int(match.group(1))) if match else None
-            if conversation in sent_at:
-                latencies.append(page["received_at"] - sent_at.pop(conversation))
+            sender = conversation.removeprefix("rest:") if conversation else None
+            if sender in sent_at:
+                latencies.append(page["received_at"] - sent_at.pop(sender))
         missing = len(sent_at)
     finally:
         harbor.send_signal(signal.SIGINT)
-        harbor.wait(timeout=60)
+        harbor.wait(timeout=60, headers=auth)
         fake.terminate()
         fake.wait(timeout=10)
 

@@ -4,15 +4,21 @@ delivery status callbacks at POST /webhooks/sms/status.
 - Every request must carry a valid X-Twilio-Signature for HARBOR_PUBLIC_URL + the path,
   checked with the twilio library's RequestValidator; otherwise 403. Without
   TWILIO_AUTH_TOKEN the webhook refuses everything (it never runs unsigned).
-- The same MessageSid is handled once, also across restarts (channels/sms_store.py).
+- Conversation ids are pseudonyms ("sms:" + a keyed hash of the number, harbor/pseudonyms.py); the
+  number is kept only encrypted and read only to send (channels/sms_store.py).
+- Every text is written to the durable inbox, in the same transaction as its MessageSid, before
+  Twilio gets its 200; the inbox worker (channels/sms_inbox.py) hands it to the bot in order, also
+  after a crash. The same MessageSid is handled once.
 - Carrier keywords: STOP and friends record an opt-out and Harbor sends nothing more to that
   number until START; HELP/INFO answers with the program and crisis lines.
 - A sender on the on-call roster is an advocate: `ACK <code>` is handled by the hotline and
   answered in the TwiML response; the bot never sees it.
 - Media without text, or a location, gets a polite text reply and is recorded.
-- Anyone else: Twilio gets an empty TwiML answer at once and the message goes to the bot in
-  the background; replies go out through the Twilio REST API (harbor/twilio_gateway.py), in
-  order, never to a number that opted out.
+- Anyone else: Twilio gets an empty TwiML answer at once; replies go out through the Twilio REST
+  API (harbor/twilio_gateway.py), in order, never to a number that opted out. A permanent send
+  error (4xx) is logged and counted and the turn is still saved.
+- DELETE (then YES) erases the conversation (channels/erase_requests.py); text over 1,600
+  characters is cut before the bot reads it, and the reply says so.
 """
 
 from __future__ import annotations
@@ -31,18 +37,21 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from channels import sms_store
+from channels import erase_requests, sms_store
 from channels.advocate_sms import handle_if_advocate
 from channels.keywords import keyword
+from channels.limits import REQUEST_MAX_BYTES, cut_message, cut_notice
+from channels.sms_inbox import SmsInboxWorker
+from channels.sms_store import InboxMessage
 from channels.texts import channel_text
 from harbor.gsm7 import to_gsm7
-from harbor.twilio_gateway import RetryableSendError, TwilioGateway, TwilioSettings
+from harbor.pseudonyms import e164, sms_conversation_id
+from harbor.twilio_gateway import PermanentSendError, RetryableSendError, TwilioGateway, TwilioSettings
 
 log = logging.getLogger("harbor.sms")
 WEBHOOK_PATH = "/webhooks/sms/webhook"
 SEND_ATTEMPTS = 4
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-MAX_BODY_BYTES = 64 * 1024  # Twilio's webhooks are a few kilobytes
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
@@ -51,7 +60,9 @@ def twiml_message(text: str) -> str:
 
 
 class TwilioRestOutput(OutputChannel):
-    """Sends the bot's replies as SMS, one after the other, retrying transient failures."""
+    """Sends the bot's replies as SMS, one after the other, retrying transient failures.
+
+    `recipient_id` is a conversation pseudonym; the number is decrypted only here, to send."""
 
     undelivered = 0  # replies given up on since start; logged with every loss
 
@@ -64,21 +75,35 @@ class TwilioRestOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         if await asyncio.to_thread(sms_store.is_opted_out, recipient_id):
-            log.info("not sending to a number that texted STOP")
+            log.info("not sending to a conversation that texted STOP")
             return
+        number = await asyncio.to_thread(sms_store.number_for, recipient_id)
+        if number is None:
+            log.warning("no number on file for an SMS conversation (erased?); reply not sent")
+            return
+        await self.send_to_number(number, text)
+
+    async def send_to_number(self, number: str, text: str) -> None:
         gateway = await self.gateway_factory()
         body = to_gsm7(text)
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                await gateway.send_sms(recipient_id, body)
+                await gateway.send_sms(number, body)
+                return
+            except PermanentSendError as error:
+                # The number cannot be reached (4xx): retrying will not help; the turn is still saved.
+                self._lost(f"refused by the provider: {error}")
                 return
             except RetryableSendError as error:
                 if attempt == SEND_ATTEMPTS:
-                    TwilioRestOutput.undelivered += 1
-                    log.error("SMS REPLY NOT DELIVERED after %s attempts: %s (undelivered so far: %s)",
-                              attempt, error, TwilioRestOutput.undelivered)
+                    self._lost(f"after {attempt} attempts: {error}")
                     return
                 await asyncio.sleep(0.5 * 2 ** attempt)
+
+    @staticmethod
+    def _lost(reason: str) -> None:
+        TwilioRestOutput.undelivered += 1
+        log.error("SMS REPLY NOT DELIVERED %s (undelivered so far: %s)", reason, TwilioRestOutput.undelivered)
 
 
 class SmsInput(InputChannel):
@@ -95,7 +120,7 @@ class SmsInput(InputChannel):
         self.public_url = os.environ.get("HARBOR_PUBLIC_URL", "").rstrip("/")
         self._gateway: TwilioGateway | None = None
         self.texts = {name: channel_text(name) for name in ("utter_sms_help", "utter_sms_start", "utter_sms_media")}
-        self._tasks: set[asyncio.Task] = set()
+        self.inbox: SmsInboxWorker | None = None
         if not self.settings.auth_token:
             log.error("TWILIO_AUTH_TOKEN is not set: the SMS webhook will refuse every request (403)")
         if not self.public_url:
@@ -105,6 +130,10 @@ class SmsInput(InputChannel):
         if self._gateway is None:
             self._gateway = TwilioGateway(self.settings)
         return self._gateway
+
+    def get_output_channel(self) -> OutputChannel:
+        """For messages Rasa sends later (output_channel=latest, e.g. an advocate's)."""
+        return TwilioRestOutput(self.gateway)
 
     def _signed(self, request: Request, params: dict[str, str]) -> bool:
         if not self.settings.auth_token:
@@ -116,6 +145,23 @@ class SmsInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("harbor_sms", __name__)
+
+        async def handle(row: InboxMessage) -> None:
+            await self._handle_inbox_row(row, on_new_message, webhook_app.get("app"))
+
+        webhook_app: dict[str, Any] = {}
+
+        @webhook.listener("after_server_start")
+        async def start_inbox(app: Any, _loop: Any) -> None:
+            # The agent is loaded before the server starts: rows left by a crash are handled now.
+            webhook_app["app"] = app
+            self.inbox = SmsInboxWorker(handle)
+            self.inbox.start()
+
+        @webhook.listener("before_server_stop")
+        async def stop_inbox(_app: Any, _loop: Any) -> None:
+            if self.inbox is not None:
+                await self.inbox.stop()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -144,30 +190,51 @@ class SmsInput(InputChannel):
             message_sid = params.get("MessageSid", "")
             if not sender or not message_sid:
                 return response.text("missing From or MessageSid", status=400)
-            kind = self._kind(params, body)
-            if not await asyncio.to_thread(sms_store.first_time, message_sid, kind):
-                return response.text(EMPTY_TWIML, content_type="text/xml")  # a retry: handled already
-            reply = await asyncio.to_thread(handle_if_advocate, sender, body)
-            if reply is not None:
-                return response.text(twiml_message(reply), content_type="text/xml")
-            opted_out = await asyncio.to_thread(sms_store.is_opted_out, sender)
-            word = keyword(body)
-            if word == "start" and not opted_out:
-                word = None  # "yes" from someone subscribed is just "yes", for the bot
-            if word is not None:
-                return response.text(await self._keyword(sender, word), content_type="text/xml")
-            # An opted-out number still reaches the bot: its risk is scored and advocates are paged
-            # (DESIGN rule 3); only the replies are held back (TwilioRestOutput checks).
-            if kind in ("media", "location") and not body:
-                return response.text(twiml_message(self.texts["utter_sms_media"]), content_type="text/xml")
-            message = UserMessage(body, TwilioRestOutput(self.gateway), sender_id=sender, input_channel="sms",
-                                  message_id=params.get("MessageSid"))
-            task = asyncio.create_task(self._handle(on_new_message, message))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-            return response.text(EMPTY_TWIML, content_type="text/xml")
+            return response.text(await self._accept(sender, body, message_sid, params), content_type="text/xml")
 
         return webhook
+
+    async def _accept(self, sender: str, body: str, message_sid: str, params: dict[str, str]) -> str:
+        """Store the message (durably) and return the TwiML to answer Twilio with."""
+        reply = await asyncio.to_thread(handle_if_advocate, sender, body)
+        if reply is not None:
+            first = await asyncio.to_thread(sms_store.accept, message_sid, None, "advocate")
+            return twiml_message(reply) if first else EMPTY_TWIML
+        number = e164(sender)
+        conversation_id = sms_conversation_id(number)
+        opted_out = await asyncio.to_thread(sms_store.is_opted_out, conversation_id)
+        word = keyword(body)
+        if word == "start" and not opted_out:
+            word = None  # "yes" from someone subscribed is just "yes", for the bot
+        kind = self._kind(params, body, word)
+        text, was_cut = cut_message(body)
+        if not await asyncio.to_thread(sms_store.accept, message_sid, conversation_id, kind, text, was_cut, number):
+            return EMPTY_TWIML  # a retry: handled already
+        if word is not None:
+            return await self._keyword(conversation_id, word)
+        if kind != "text":
+            return twiml_message(self.texts["utter_sms_media"])
+        # An opted-out number still reaches the bot: its risk is scored and advocates are paged
+        # (DESIGN rule 3); only the replies are held back (TwilioRestOutput checks).
+        if self.inbox is not None:
+            self.inbox.poke()
+        return EMPTY_TWIML
+
+    async def _handle_inbox_row(self, row: InboxMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                                app: Any) -> None:
+        output = TwilioRestOutput(self.gateway)
+        conversation_id = row.conversation_id or ""
+        if row.was_cut:
+            await output.send_text_message(conversation_id, cut_notice())
+        # The number is read before a DELETE erases it, so the confirmation can still be sent.
+        number = await asyncio.to_thread(sms_store.number_for, conversation_id)
+        erase_reply = await erase_requests.intercept(conversation_id, row.body or "", "sms", app)
+        if erase_reply is not None:
+            if number is not None and not await asyncio.to_thread(sms_store.is_opted_out, conversation_id):
+                await output.send_to_number(number, erase_reply)
+            return
+        await on_new_message(UserMessage(row.body or "", output, sender_id=conversation_id, input_channel="sms",
+                                         message_id=row.message_sid))
 
     def _authenticated_form(self, request: Request) -> tuple[dict[str, str], HTTPResponse | None]:
         """The form's fields, or the 4xx to answer: unreadable (400/413/415) or unsigned (403)."""
@@ -178,7 +245,7 @@ class SmsInput(InputChannel):
 
     @staticmethod
     def _read_form(request: Request) -> tuple[dict[str, str], HTTPResponse | None]:
-        if len(request.body or b"") > MAX_BODY_BYTES:
+        if len(request.body or b"") > REQUEST_MAX_BYTES:
             return {}, response.text("request body too large", status=413)
         if (request.content_type or "").split(";")[0].strip() != FORM_TYPE:
             return {}, response.text(f"expected {FORM_TYPE}", status=415)
@@ -191,27 +258,23 @@ class SmsInput(InputChannel):
         return {key: values[0] for key, values in parsed.items()}, None
 
     @staticmethod
-    def _kind(params: dict[str, str], body: str) -> str:
-        if keyword(body):
+    def _kind(params: dict[str, str], body: str, word: str | None) -> str:
+        if word is not None:
             return "keyword"
+        if body:
+            return "text"
         if params.get("Latitude") and params.get("Longitude"):
             return "location"
         if int(params.get("NumMedia") or 0) > 0:
             return "media"
         return "text"
 
-    async def _keyword(self, sender: str, word: str) -> str:
+    async def _keyword(self, conversation_id: str, word: str) -> str:
         if word == "stop":
-            await asyncio.to_thread(sms_store.set_opted_out, sender, True)
-            log.info("a number opted out (STOP); nothing more will be sent to it")
+            await asyncio.to_thread(sms_store.set_opted_out, conversation_id, True)
+            log.info("a conversation opted out (STOP); nothing more will be sent to it")
             return EMPTY_TWIML  # the carrier sends its own confirmation
         if word == "start":
-            await asyncio.to_thread(sms_store.set_opted_out, sender, False)
+            await asyncio.to_thread(sms_store.set_opted_out, conversation_id, False)
             return twiml_message(self.texts["utter_sms_start"])
         return twiml_message(self.texts["utter_sms_help"])
-
-    async def _handle(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> None:
-        try:
-            await on_new_message(message)
-        except Exception:
-            log.exception("SMS message %s could not be handled", message.message_id)

@@ -16,13 +16,22 @@ class ServerUnreachable(RuntimeError):
     pass
 
 
-def send(url: str, sender: str, text: str) -> list[dict]:
+def send(url: str, sender: str, text: str, token: str | None = None) -> list[dict]:
+    """The bot's replies to `text`; the REST channel's token is read from the secret store by default."""
+    if token is None:
+        from harbor.settings import rest_token
+
+        token = rest_token()
     try:
-        response = requests.post(url, json={"sender": sender, "message": text}, timeout=TIMEOUT_SECONDS)
+        response = requests.post(url, json={"sender": sender, "message": text}, timeout=TIMEOUT_SECONDS,
+                                 headers={"Authorization": f"Bearer {token}"})
     except requests.RequestException as error:
         raise ServerUnreachable(
             f"cannot reach Harbor at {url} ({error.__class__.__name__}); is `harbor up` running?"
         ) from error
+    if response.status_code == 401:
+        raise ServerUnreachable(f"Harbor refused the REST token at {url}: set HARBOR_REST_TOKEN to the server's "
+                                "token (var/secrets/rest_token of the running server)")
     if response.status_code != 200:
         raise ServerUnreachable(f"Harbor answered HTTP {response.status_code} at {url}")
     return response.json()

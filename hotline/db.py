@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -19,8 +20,17 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or default_database_url()
 
 
-@lru_cache(maxsize=8)
+_ENGINE_LOCK = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
+    """One engine per URL, its tables created once, also when threads ask at the same moment."""
+    with _ENGINE_LOCK:
+        return _engine_for(url)
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         from pathlib import Path
 

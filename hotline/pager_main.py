@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from datetime import datetime, timedelta
 
 from harbor.settings import var_dir
 from harbor.twilio_gateway import TwilioGateway, TwilioSettings
@@ -13,6 +15,25 @@ from hotline.db import session_factory
 from hotline.pager import LocalOutbox, PagerWorker
 
 log = logging.getLogger("harbor.pager")
+
+
+PURGE_EVERY_SECONDS = 24 * 3600
+
+
+async def purge_daily(stop: asyncio.Event) -> None:
+    """Retention: once at start, then daily, erase conversations idle past HARBOR_RETENTION_DAYS."""
+    from channels.erasure import purge_idle
+    from harbor.cli_privacy import retention_days
+
+    while not stop.is_set():
+        try:
+            days = retention_days()
+            purged = await asyncio.to_thread(purge_idle, datetime.utcnow(), timedelta(days=days))
+            log.info("retention purge: %s conversations idle over %g days erased", purged.conversations, days)
+        except Exception:  # a failed purge is retried tomorrow; paging must go on
+            log.exception("retention purge failed")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=PURGE_EVERY_SECONDS)
 
 
 async def run_pager(once: bool = False) -> int:
@@ -30,12 +51,15 @@ async def run_pager(once: bool = False) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    purger = None if once else asyncio.create_task(purge_daily(stop))
     try:
         if once:
             await worker.run_once()
         else:
             await worker.run_forever(stop)
     finally:
+        if purger is not None:
+            purger.cancel()
         if isinstance(sender, TwilioGateway):
             await sender.close()
     log.info("pager stopped: %s sent, %s failed", worker.sent, worker.failed)

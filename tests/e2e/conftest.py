@@ -97,8 +97,14 @@ class RunningHarbor:
     output: list[str]
     env: dict
 
+    @property
+    def auth(self) -> dict[str, str]:
+        """The REST channel's bearer token header."""
+        return {"Authorization": f"Bearer {self.env['HARBOR_REST_TOKEN']}"}
+
     def send(self, text: str, sender: str) -> list[dict]:
-        response = requests.post(self.rest_url, json={"sender": sender, "message": text}, timeout=60)
+        response = requests.post(self.rest_url, json={"sender": sender, "message": text}, headers=self.auth,
+                                 timeout=60)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -121,6 +127,7 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
         "HARBOR_VAR_DIR": str(var_dir),
         "DATABASE_URL": f"sqlite:///{var_dir / 'harbor.db'}",
         "HARBOR_RASA_TOKEN": "e2e-" + uuid.uuid4().hex,
+        "HARBOR_REST_TOKEN": "rest-" + uuid.uuid4().hex,
         "TWILIO_ACCOUNT_SID": "ACfake", "TWILIO_AUTH_TOKEN": "fake-token",
         "TWILIO_FROM_NUMBER": "+14155550000", "TWILIO_API_BASE_URL": fake_twilio.url,
         "HARBOR_ACK_TIMEOUT_SECONDS": str(ACK_TIMEOUT_SECONDS),

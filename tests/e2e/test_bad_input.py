@@ -51,10 +51,11 @@ def test_the_conversation_survives_junk(harbor: RunningHarbor, sender: str, resp
     (b"\xff\xfe\xfd", "application/json"),
 ])
 def test_malformed_requests_are_4xx_not_500(harbor: RunningHarbor, body: bytes, content_type: str):
-    response = requests.post(harbor.rest_url, data=body, headers={"Content-Type": content_type}, timeout=30)
+    response = requests.post(harbor.rest_url, data=body, headers={"Content-Type": content_type, **harbor.auth},
+                             timeout=30)
     assert 400 <= response.status_code < 500
 
 
 def test_missing_message_field_is_not_a_500(harbor: RunningHarbor):
-    response = requests.post(harbor.rest_url, json={"sender": "nobody"}, timeout=30)
+    response = requests.post(harbor.rest_url, json={"sender": "nobody"}, headers=harbor.auth, timeout=30)
     assert response.status_code < 500

@@ -35,7 +35,7 @@ def harbor_cli(running: RunningHarbor, *args: str) -> subprocess.CompletedProces
 def escalations_for(running: RunningHarbor, sender: str) -> list[dict]:
     listed = harbor_cli(running, "escalations", "list", "--json")
     assert listed.returncode == 0, listed.stderr
-    return [e for e in json.loads(listed.stdout) if e["conversation_id"] == sender]
+    return [e for e in json.loads(listed.stdout) if e["conversation_id"] == "rest:" + sender]
 
 
 def pages_for(fake: FakeTwilio, escalation_id: int) -> list[dict]:
