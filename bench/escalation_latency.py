@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
            "TWILIO_ACCOUNT_SID": "ACfake", "TWILIO_AUTH_TOKEN": "fake-token",
            "TWILIO_FROM_NUMBER": "+14155550000", "TWILIO_API_BASE_URL": fake_url,
            "HARBOR_ACK_TIMEOUT_SECONDS": "3600", "RASA_TELEMETRY_ENABLED": "false",
+           # Hundreds of risky messages a minute is the point here, not a storm to hold pages for.
+           "HARBOR_PAGE_STORM_PER_MINUTE": "100000",
            "HARBOR_REST_TOKEN": secrets.token_urlsafe(24), "HARBOR_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}"}
     auth = {"Authorization": f"Bearer {env['HARBOR_REST_TOKEN']}"}
     (work / "roster.yml").write_text(ROSTER)

@@ -38,7 +38,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from channels import erase_requests, sms_store
-from channels.advocate_sms import handle_if_advocate
+from channels.advocate_sms import handle_if_advocate, is_advocate
 from channels.keywords import keyword
 from channels.limits import REQUEST_MAX_BYTES, cut_message, cut_notice
 from channels.sms_inbox import SmsInboxWorker
@@ -196,10 +196,13 @@ class SmsInput(InputChannel):
 
     async def _accept(self, sender: str, body: str, message_sid: str, params: dict[str, str]) -> str:
         """Store the message (durably) and return the TwiML to answer Twilio with."""
-        reply = await asyncio.to_thread(handle_if_advocate, sender, body)
-        if reply is not None:
-            first = await asyncio.to_thread(sms_store.accept, message_sid, None, "advocate")
-            return twiml_message(reply) if first else EMPTY_TWIML
+        if await asyncio.to_thread(is_advocate, sender):
+            # MessageSid first: a retried wrong ACK must not count twice towards the lockout.
+            if not await asyncio.to_thread(sms_store.accept, message_sid, None, "advocate"):
+                return EMPTY_TWIML
+            reply = await asyncio.to_thread(handle_if_advocate, sender, body)
+            if reply is not None:
+                return twiml_message(reply)
         number = e164(sender)
         conversation_id = sms_conversation_id(number)
         opted_out = await asyncio.to_thread(sms_store.is_opted_out, conversation_id)

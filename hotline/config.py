@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass
 
 
+class ConfigError(ValueError):
+    """A hotline setting in the environment that cannot be used; the message names it."""
+
+
 @dataclass(frozen=True)
 class HotlineConfig:
     console_url: str
@@ -14,6 +18,9 @@ class HotlineConfig:
     poll_seconds: float
     max_send_attempts: int
     lease_seconds: float
+    # More new escalations than this in a rolling 60 s is a page storm: later ones are written
+    # but their pages are held, and the supervisor gets one alert (hotline/escalations.py).
+    page_storm_per_minute: int = 20
 
     @classmethod
     def from_env(cls) -> HotlineConfig:
@@ -27,4 +34,16 @@ class HotlineConfig:
             poll_seconds=float(env("HARBOR_PAGER_POLL_SECONDS", "0.2")),
             max_send_attempts=int(env("HARBOR_PAGER_MAX_ATTEMPTS", "8")),
             lease_seconds=float(env("HARBOR_PAGER_LEASE_SECONDS", "30")),
+            page_storm_per_minute=_positive_int("HARBOR_PAGE_STORM_PER_MINUTE", "20"),
         )
+
+
+def _positive_int(name: str, default: str) -> int:
+    raw = os.environ.get(name, default)
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of escalations, not {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, not {value}")
+    return value

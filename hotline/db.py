@@ -43,6 +43,8 @@ def _engine_for(url: str) -> Engine:
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Erased conversations (DELETE, retention) are overwritten on disk, not just unlinked.
+            cursor.execute("PRAGMA secure_delete=ON")
             # Directory searches read indexes all over the file: map it, keep more pages warm.
             cursor.execute("PRAGMA mmap_size=268435456")
             cursor.execute("PRAGMA cache_size=-32000")

@@ -21,6 +21,10 @@ Base = declarative_base()
 
 OPEN, ACKNOWLEDGED, CLOSED = "open", "acknowledged", "closed"
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+# A page written during a page storm: kept for the queue, never sent by the pager, no re-page timers.
+HELD = "held"
+# Idempotency keys of page-storm alerts start with this; they belong to no advocate's ACK.
+STORM_KEY_PREFIX = "storm-"
 PRIMARY, BACKUP = "primary", "backup"
 ADVOCATE, SUPERVISOR = "advocate", "supervisor"
 
@@ -96,3 +100,27 @@ class Page(Base):
 
     escalation = relationship("Escalation")
     advocate = relationship("Advocate")
+
+
+class AckGuard(Base):
+    """Wrong ACK codes by SMS, per advocate (never per raw phone number): five lock ACK by text."""
+
+    __tablename__ = "harbor_ack_guards"
+
+    advocate_id = Column(Integer, ForeignKey("harbor_advocates.id"), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)  # wrong codes since the last right one or lock
+    locked_until = Column(DateTime, nullable=True)  # UTC, naive
+    updated_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+
+
+class PageStorm(Base):
+    """One row per page-storm alert: while one is younger than the quiet period, no second alert."""
+
+    __tablename__ = "harbor_page_storms"
+
+    id = Column(Integer, primary_key=True)
+    started_at = Column(DateTime, nullable=False, index=True)  # when the first page was held
+    first_held_escalation_id = Column(Integer, ForeignKey("harbor_escalations.id"), nullable=False)
+    last_held_escalation_id = Column(Integer, ForeignKey("harbor_escalations.id"), nullable=False)
+    held = Column(Integer, nullable=False, default=1)  # escalations whose pages were held under this alert
+    alert_page_id = Column(Integer, ForeignKey("harbor_pages.id"), nullable=True)  # None: no supervisor

@@ -8,7 +8,15 @@ run at once:
   sending again, the provider is asked whether a message with the page's reference marker
   already went out (at-least-once, with dedupe);
 - escalation timers are `next_action_at` columns: no ACK after the ack timeout pages the
-  primary again and the backup; after the supervisor timeout, the supervisor.
+  primary again and the backup; after the supervisor timeout, the supervisor;
+- a page held in a page storm (status "held", written by hotline/escalations.py) is never
+  claimed or sent, and its escalation has no timer (`next_action_at` is empty), so a storm
+  cannot become a flood of re-pages; the supervisor's one storm alert is an ordinary pending
+  row and goes out like any page, once;
+- an ACK (by text or CLI) cancels the escalation's pending and held pages in the same
+  transaction, so nothing about it is sent afterwards (a page already claimed finishes);
+- pages carry ids, levels and links only (hotline/pages.py, GSM-7); the worker's log names a
+  page by id and a recipient by the last two digits of the number, never the full number.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -57,7 +66,7 @@ class LocalOutbox:
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps({"sid": sid, "to": to, "body": body,
                                      "at": datetime.utcnow().isoformat() + "Z"}) + "\n")
-        log.warning("local outbox (no Twilio credentials): page %s to %s: %s", sid, to, body)
+        log.warning("local outbox (no Twilio credentials): page %s to %s: %s", sid, masked(to), body)
         return sid
 
     async def find_sent(self, to: str, marker: str, since: datetime) -> str | None:
@@ -70,6 +79,19 @@ class LocalOutbox:
         if not self.path.exists():
             return []
         return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def masked(number: str) -> str:
+    """A phone number for the log: only its last two digits."""
+    return "..." + number[-2:] if len(number) > 2 else "..."
+
+
+_NUMBER = re.compile(r"\+?\d{7,15}")  # E.164 or a bare run of digits; not ports, codes, dates
+
+
+def scrubbed(error: Exception) -> str:
+    """An error's text with any phone number in it masked (a provider may quote the To number)."""
+    return _NUMBER.sub(lambda match: masked(match.group(0)), str(error))
 
 
 def backoff(attempt: int) -> timedelta:
@@ -179,10 +201,10 @@ class PagerWorker:
             if sid is None:
                 sid = await self.sender.send_sms(page.to_number, page.body)
         except RetryableSendError as error:
-            self._retry_or_fail(page, str(error))
+            self._retry_or_fail(page, scrubbed(error))
             return
         except PermanentSendError as error:
-            self._finish(page, FAILED, error=str(error))
+            self._finish(page, FAILED, error=scrubbed(error))
             return
         self._finish(page, SENT, sid=sid)
 

@@ -134,3 +134,31 @@ def test_escalate_with_nobody_on_call_does_not_promise_a_person(tmp_path, monkey
     assert "NO ADVOCATE ON CALL" in caplog.text
     with session_factory(url)() as session:
         assert len(session.scalars(select(Escalation)).all()) == 1  # still written, for the queue
+
+
+def test_escalate_in_a_page_storm_writes_the_escalation_but_does_not_promise_a_person(tmp_path, monkeypatch,
+                                                                                      caplog):
+    from sqlalchemy import select
+
+    from bot.actions.escalation import ActionEscalate
+    from hotline.db import session_factory
+    from hotline.models import Escalation, Page
+    from tests.hotline_helpers import database
+
+    database(tmp_path)
+    url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("HARBOR_PAGE_STORM_PER_MINUTE", "1")  # the second new escalation in a minute is a storm
+    risk = {"escalates": True, "level": "imminent", "categories": ["imminent_danger"]}
+    first, _ = run(ActionEscalate(), _risky_tracker(risk, sender="sms:0a1b2c"))
+    assert first[0]["response"] == "utter_escalate_danger"
+    second, _ = run(ActionEscalate(), _risky_tracker(risk, sender="sms:3d4e5f"))
+    assert second[0]["response"] == "utter_in_danger_now"  # the crisis line, without "an advocate was alerted"
+    again, _ = run(ActionEscalate(), _risky_tracker(risk, sender="sms:3d4e5f"))
+    assert again[0]["response"] == "utter_in_danger_now"  # still held: still no promise
+    assert "page storm" in caplog.text and "NO ADVOCATE ON CALL" not in caplog.text
+    with session_factory(url)() as session:
+        assert [e.conversation_id for e in session.scalars(select(Escalation).order_by(Escalation.id))] == [
+            "sms:0a1b2c", "sms:3d4e5f"]  # both in the queue
+        held = session.scalars(select(Page).where(Page.status == "held")).all()
+        assert [p.escalation.conversation_id for p in held] == ["sms:3d4e5f"]

@@ -7,14 +7,12 @@ from hotline.escalations import EscalationError, acknowledge, open_or_update
 from hotline.models import Escalation, Page
 from tests.hotline_helpers import (
     BACKUP_PHONE,
-    POSTGRES_URL,
     PRIMARY_PHONE,
     SUPERVISOR_PHONE,
     YOUTH_NUMBER,
     config,
     database,
-    fresh_postgres,
-    postgres_available,
+    database_url_for,
 )
 
 NOW = datetime(2026, 11, 25, 12, 0)
@@ -23,11 +21,7 @@ NOW = datetime(2026, 11, 25, 12, 0)
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path) -> str | None:
     """Every test here runs on the embedded SQLite file and on the PostgreSQL server."""
-    if request.param == "sqlite":
-        return None
-    if not postgres_available():
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (CI starts it; see .ci/run)")
-    return fresh_postgres()
+    return database_url_for(request.param)
 
 
 def test_opening_writes_one_escalation_and_one_page_to_the_primary(tmp_path, db_url):

@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
-from harbor.twilio_gateway import TwilioGateway, TwilioSettings
+from harbor.twilio_gateway import PermanentSendError, TwilioGateway, TwilioSettings
 from hotline.escalations import acknowledge, open_or_update
 from hotline.models import Escalation, Page
 from hotline.pager import LocalOutbox, PagerWorker
@@ -19,20 +19,10 @@ from tests.hotline_helpers import (
     PRIMARY_PHONE,
     SUPERVISOR_PHONE,
     YOUTH_NUMBER,
+    Clock,
     config,
     database,
 )
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -202,7 +192,7 @@ async def test_after_a_crash_mid_send_the_page_is_not_sent_twice(escalated, fake
         assert session.scalars(select(Page)).one().status == "sent"
 
 
-async def test_without_credentials_pages_go_to_the_local_outbox(tmp_path):
+async def test_without_credentials_pages_go_to_the_local_outbox(tmp_path, caplog):
     clock = Clock(datetime.utcnow())
     sessions = database(tmp_path, now=clock.now)
     _escalate(sessions, now=clock.now)
@@ -210,5 +200,26 @@ async def test_without_credentials_pages_go_to_the_local_outbox(tmp_path):
     await PagerWorker(sessions, outbox, config(), clock).run_once()
     lines = (tmp_path / "outbox" / "pages.jsonl").read_text().splitlines()
     assert len(lines) == 1 and PRIMARY_PHONE in lines[0]
+    # The log says a page went out and to whom, by the number's last two digits only.
+    assert "local outbox" in caplog.text and "...01" in caplog.text and PRIMARY_PHONE[-7:] not in caplog.text
     with sessions() as session:
         assert session.scalars(select(Escalation)).one().status == "open"
+
+
+class RefusingSender:
+    """A provider that refuses every page and quotes the number back, as real ones do."""
+
+    async def send_sms(self, to: str, body: str) -> str:
+        raise PermanentSendError(f"Twilio HTTP 400: The 'To' number {to} is not a valid phone number")
+
+    async def find_sent(self, to: str, marker: str, since: datetime) -> str | None:
+        return None
+
+
+async def test_a_failed_page_is_logged_loudly_without_the_advocates_number(tmp_path, caplog):
+    clock = Clock(datetime.utcnow())
+    sessions = database(tmp_path, now=clock.now)
+    _escalate(sessions, now=clock.now)
+    await PagerWorker(sessions, RefusingSender(), config(), clock).run_once()
+    assert "PAGE FAILED" in caplog.text and "not a valid phone number" in caplog.text
+    assert PRIMARY_PHONE[-7:] not in caplog.text

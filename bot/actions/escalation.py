@@ -1,6 +1,7 @@
 """High or imminent risk: write the escalation first, then give the crisis line that fits and say,
-honestly, that a trained advocate has been alerted. If the write fails, or nobody is on call to
-page, the youth still gets the crisis line, without a promise the system could not keep."""
+honestly, that a trained advocate has been alerted. If the write fails, nobody is on call to page,
+or the escalation's pages are held in a page storm (hotline/escalations.py), the youth still gets
+the crisis line, without a promise the system could not keep."""
 
 from __future__ import annotations
 
@@ -11,12 +12,10 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import func, select
 
 from hotline.config import HotlineConfig
 from hotline.db import session_scope
-from hotline.escalations import open_or_update
-from hotline.models import Page
+from hotline.escalations import advocate_alerted, open_or_update
 
 log = logging.getLogger("harbor.escalation")
 
@@ -37,13 +36,13 @@ def choose_replies(categories: list[str]) -> tuple[str, str]:
     return "utter_escalate_danger", "utter_in_danger_now"
 
 
-def _write(conversation_id: str, channel: str, level: str, categories: list[str]) -> tuple[int, bool]:
-    """The escalation's id, and whether any advocate has a page coming for it."""
+def _write(conversation_id: str, channel: str, level: str, categories: list[str]) -> tuple[int, bool, bool]:
+    """The escalation's id, whether any advocate has a page coming for it, and whether its pages are held."""
     with session_scope() as session:
         opened = open_or_update(session, conversation_id, channel, level, categories,
                                 HotlineConfig.from_env(), datetime.utcnow())
-        paged = session.scalar(select(func.count(Page.id)).where(Page.escalation_id == opened.escalation_id))
-        return opened.escalation_id, bool(paged)
+        # Held pages and the supervisor's storm alert do not count: nobody was told about this youth.
+        return opened.escalation_id, advocate_alerted(session, opened.escalation_id), opened.held
 
 
 class ActionEscalate(Action):
@@ -59,7 +58,7 @@ class ActionEscalate(Action):
         categories = list(risk.get("categories") or [])
         escalated_reply, fallback_reply = choose_replies(categories)
         try:
-            escalation_id, alerted = await asyncio.to_thread(
+            escalation_id, alerted, held = await asyncio.to_thread(
                 _write, tracker.sender_id, tracker.get_latest_input_channel() or "unknown",
                 risk["level"], categories)
         except Exception:
@@ -69,8 +68,13 @@ class ActionEscalate(Action):
             return []
         log.warning("ESC-%s: %s risk (%s)", escalation_id, risk["level"], ",".join(categories))
         if not alerted:
-            # Nobody on the roster to page: do not promise a person. Loud, so admins fix the roster.
-            log.error("ESC-%s: NO ADVOCATE ON CALL to page; run `harbor oncall who`", escalation_id)
+            if held:
+                # A page storm: the escalation is in the queue, but nobody was paged for it yet.
+                log.warning("ESC-%s: pages held (page storm); the youth is not told an advocate was alerted",
+                            escalation_id)
+            else:
+                # Nobody on the roster to page: do not promise a person. Loud, so admins fix the roster.
+                log.error("ESC-%s: NO ADVOCATE ON CALL to page; run `harbor oncall who`", escalation_id)
             dispatcher.utter_message(response=fallback_reply)
             return []
         dispatcher.utter_message(response=escalated_reply)

@@ -133,6 +133,8 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
         "HARBOR_ACK_TIMEOUT_SECONDS": str(ACK_TIMEOUT_SECONDS),
         "HARBOR_SUPERVISOR_TIMEOUT_SECONDS": str(SUPERVISOR_TIMEOUT_SECONDS),
         "HARBOR_PAGER_LEASE_SECONDS": "2",
+        # The suite opens escalations faster than people do; storms are tested in tests/test_page_storm.py.
+        "HARBOR_PAGE_STORM_PER_MINUTE": "1000",
         "HARBOR_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
         "HARBOR_QUICK_EXIT_URL": f"http://127.0.0.1:{rasa_port}/",
     }
