@@ -1,11 +1,12 @@
 // Harbor web chat. Nothing is written to localStorage, sessionStorage or cookies: the
-// conversation id lives in this variable only, and is gone when the page is.
+// session token Harbor issued lives in this variable only, and is gone when the page is.
+// The page never names its conversation; the server decides it from the token.
 (function () {
   "use strict";
   var exitUrl = document.body.getAttribute("data-exit-url") || "https://www.weather.gov/";
   var ref = new URLSearchParams(window.location.search).get("ref");
-  var sessionId = null;
-  var botCount = 0;
+  var sessionToken = null;
+  var botCount = 0;  // bot messages shown that the server keeps (what /chat/history indexes)
   var socket = null;
 
   function quickExit() {
@@ -46,7 +47,8 @@
 
   function showBot(message) {
     if (message && message.text) {
-      botCount += 1;
+      // "local" messages (a long message was cut, DELETE) are Harbor's own, not kept: not counted.
+      if (!message.local) { botCount += 1; }
       show(message.text, "bot");
       var choices = message.quick_replies || message.buttons;
       if (choices && choices.length) { showChoices(choices); }
@@ -54,25 +56,49 @@
   }
 
   function catchUp() {
-    // After a reconnect, fetch the bot messages this page missed while offline.
-    if (!sessionId) { return; }
-    fetch("/chat/history?session_id=" + encodeURIComponent(sessionId) + "&after=" + botCount,
-          { cache: "no-store", credentials: "omit" })
+    // After a reconnect, fetch the bot messages this page missed while offline. The token goes
+    // in a header, never the URL (URLs end up in logs and history).
+    if (!sessionToken) { return; }
+    var after = botCount;
+    fetch("/chat/history?after=" + after,
+          { cache: "no-store", credentials: "omit", headers: { "X-Harbor-Session": sessionToken } })
       .then(function (r) { return r.ok ? r.json() : { messages: [] }; })
-      .then(function (data) { (data.messages || []).forEach(showBot); })
+      .then(function (data) {
+        // Messages that arrived live while we asked are already shown: skip them.
+        (data.messages || []).slice(botCount - after).forEach(showBot);
+      })
       .catch(function () { /* try again on the next reconnect */ });
+  }
+
+  function note(text) {
+    var item = document.createElement("li");
+    item.className = "note";
+    item.textContent = text;
+    list.appendChild(item);
   }
 
   function connect() {
     socket = io({ path: "/socket.io", transports: ["websocket", "polling"], withCredentials: false });
     socket.on("connect", function () {
       status.textContent = "";
-      socket.emit("session_request", { session_id: sessionId });
+      // First time: no token, Harbor starts a conversation. After a reconnect: the token, to
+      // carry on the same conversation.
+      socket.emit("session_request", { token: sessionToken });
     });
-    socket.on("session_confirm", function (id) {
-      var reconnecting = sessionId !== null;
-      sessionId = id;
-      if (reconnecting) { catchUp(); }
+    socket.on("session_confirm", function (confirm) {
+      if (!confirm || typeof confirm.token !== "string") { return; }
+      var reconnecting = sessionToken !== null;
+      sessionToken = confirm.token;
+      if (confirm.erased) {
+        // DELETE confirmed: nothing of the erased conversation stays on the screen either.
+        list.innerHTML = "";
+        botCount = 0;
+      } else if (reconnecting && confirm.resumed) {
+        catchUp();
+      } else if (reconnecting) {
+        botCount = 0;
+        note("This is a new chat: the earlier one could not be reopened (it had been quiet for a day, or it ended).");
+      }
     });
     socket.on("bot_uttered", showBot);
     socket.on("disconnect", function () { status.textContent = "Connection lost. Reconnecting..."; });
@@ -92,9 +118,9 @@
   });
 
   function send(text, shown) {
-    if (!text || !socket || !sessionId) { return false; }
+    if (!text || !socket || !sessionToken) { return false; }
     show(shown || text, "user");
-    socket.emit("user_uttered", { message: text, session_id: sessionId, metadata: ref ? { ref: ref } : {} });
+    socket.emit("user_uttered", { message: text, metadata: ref ? { ref: ref } : {} });
     return true;
   }
 })();

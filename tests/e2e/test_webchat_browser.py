@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from channels.limits import MAX_MESSAGE_CHARS, cut_notice
 from tests.e2e.conftest import RunningHarbor
+from tests.e2e.test_webchat_sessions import conversation_of
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,13 +39,15 @@ def browser():
 def page(browser):
     context = browser.new_context()
     page = context.new_page()
-    page.session_ids = []
+    page.session_tokens = []  # what Harbor handed the page over its websocket, in order
+    page.console = []
 
     def on_socket(ws):
-        ws.on("framereceived", lambda frame: page.session_ids.extend(
-            re.findall(r'"session_confirm","([0-9a-f]{32})"', frame if isinstance(frame, str) else "")))
+        ws.on("framereceived", lambda frame: page.session_tokens.extend(
+            re.findall(r'"session_confirm",\{"token":"([^"]+)"', frame if isinstance(frame, str) else "")))
 
     page.on("websocket", on_socket)
+    page.on("console", lambda message: page.console.append(message.text))
     yield page
     context.close()
 
@@ -63,18 +67,36 @@ def send(page, text: str) -> None:
 
 
 def chat_until_first_reply(page, harbor: RunningHarbor, text: str = "hi", query: str = "") -> str:
-    """Open the page, send one message, wait for the bot; returns the conversation id."""
+    """Open the page, send one message, wait for the bot; returns the conversation id (which
+    the page itself never learns: the test reads it out of the token with Harbor's key)."""
     start_chat(page, harbor, query)
     page.wait_for_timeout(500)
     send(page, text)
     page.locator("#messages li.bot").first.wait_for(timeout=30000)
-    return page.session_ids[-1]
+    return conversation_of(harbor, page.session_tokens[-1])
+
+
+def go_offline_while(page, harbor: RunningHarbor, conversation_id: str, action: str) -> None:
+    """Drop the page's network, let an advocate write `action` meanwhile, and reconnect."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    cdp.send("Network.emulateNetworkConditions", offline)
+    page.wait_for_function("() => document.querySelector('#status').textContent !== ''", timeout=60000)
+    pushed = requests.post(f"{harbor.rasa_url}/conversations/{conversation_id}/execute",
+                           params={"token": harbor.env["HARBOR_RASA_TOKEN"], "output_channel": "latest"},
+                           json={"name": action}, timeout=30)
+    assert pushed.status_code == 200, pushed.text
+    cdp.send("Network.emulateNetworkConditions", {**offline, "offline": False})
 
 
 def test_send_a_message_and_see_the_reply(page, harbor: RunningHarbor, responses):
     chat_until_first_reply(page, harbor)
     assert page.locator("#messages li.user").inner_text() == "hi"
     assert page.locator("#messages li.bot").first.inner_text() == responses["utter_greet"]
+    # It went over a websocket although connect-src is only 'self', and nothing was blocked.
+    assert page.session_tokens
+    assert not [line for line in page.console if "Content Security Policy" in line]
 
 
 def test_nothing_is_stored_in_the_browser(page, harbor: RunningHarbor):
@@ -84,6 +106,10 @@ def test_nothing_is_stored_in_the_browser(page, harbor: RunningHarbor):
     assert page.context.cookies() == []
     headers = requests.get(f"{harbor.rasa_url}/chat", timeout=10).headers
     assert "no-store" in headers["Cache-Control"] and "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "connect-src 'self';" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    # The session token is in the page's memory only: not in the URL, storage or cookies.
+    assert page.session_tokens[-1] not in page.url
 
 
 def test_quick_exit_leaves_and_back_does_not_return(page, harbor: RunningHarbor):
@@ -112,10 +138,14 @@ def test_an_advocates_later_message_arrives_live(page, harbor: RunningHarbor, re
 
 def test_missed_messages_come_back_after_a_reconnect(page, harbor: RunningHarbor, responses):
     session_id = chat_until_first_reply(page, harbor)
-    history = requests.get(f"{harbor.rasa_url}/chat/history", params={"session_id": session_id, "after": 0},
+    url = f"{harbor.rasa_url}/chat/history"
+    history = requests.get(url, params={"after": 0}, headers={"X-Harbor-Session": page.session_tokens[-1]},
                            timeout=10).json()
     assert history["messages"] == [{"text": responses["utter_greet"]}]
-    assert requests.get(f"{harbor.rasa_url}/chat/history", params={"session_id": "nope"}, timeout=10).status_code == 404
+    # The conversation id is no key: in the URL it is refused, in the header it is no token.
+    refused = requests.get(url, params={"session_id": session_id}, timeout=10)
+    assert refused.status_code == 400 and responses["utter_greet"] not in refused.text
+    assert requests.get(url, headers={"X-Harbor-Session": session_id}, timeout=10).status_code == 403
 
 
 def test_outreach_link_counts_conversations_only(page, harbor: RunningHarbor, tmp_path):
@@ -139,19 +169,40 @@ def test_outreach_link_counts_conversations_only(page, harbor: RunningHarbor, tm
 
 def test_a_dropped_connection_reconnects_and_catches_up(page, harbor: RunningHarbor, responses):
     session_id = chat_until_first_reply(page, harbor)
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
-    cdp.send("Network.emulateNetworkConditions", offline)
-    page.wait_for_function("() => document.querySelector('#status').textContent !== ''", timeout=60000)
-    # An advocate writes while the page is offline.
-    requests.post(f"{harbor.rasa_url}/conversations/{session_id}/execute",
-                  params={"token": harbor.env["HARBOR_RASA_TOKEN"], "output_channel": "latest"},
-                  json={"name": "utter_thanks"}, timeout=30)
-    cdp.send("Network.emulateNetworkConditions", {**offline, "offline": False})
+    go_offline_while(page, harbor, session_id, "utter_thanks")  # an advocate writes meanwhile
     page.locator("#messages li.bot").nth(1).wait_for(timeout=60000)
     assert page.locator("#messages li.bot").nth(1).inner_text() == responses["utter_thanks"]
     assert page.locator("#messages li.bot").count() == 2  # caught up once, not twice
+    # The page presented its token and carried on in the same conversation.
+    assert len(page.session_tokens) == 2 and conversation_of(harbor, page.session_tokens[-1]) == session_id
+    assert page.locator("#messages li.note").count() == 0
+
+
+def test_a_long_message_is_cut_with_a_notice_and_catching_up_still_works(page, harbor: RunningHarbor, responses):
+    start_chat(page, harbor)
+    page.wait_for_timeout(500)
+    send(page, "hi " + "a" * (MAX_MESSAGE_CHARS + 500))
+    page.locator("#messages li.bot").nth(1).wait_for(timeout=30000)
+    assert page.locator("#messages li.bot").first.inner_text() == cut_notice()
+    # The notice is not in the conversation's history; the page must not count it when it
+    # asks what it missed, or the advocate's message below would be skipped.
+    go_offline_while(page, harbor, conversation_of(harbor, page.session_tokens[-1]), "utter_thanks")
+    page.locator("#messages li.bot").nth(2).wait_for(timeout=60000)
+    assert page.locator("#messages li.bot").nth(2).inner_text() == responses["utter_thanks"]
+    assert page.locator("#messages li.bot").count() == 3
+
+
+def test_delete_clears_the_screen_and_starts_a_new_chat(page, harbor: RunningHarbor, responses):
+    old_conversation = chat_until_first_reply(page, harbor)
+    send(page, "DELETE")
+    page.get_by_text(responses["utter_erase_confirm_web"]).wait_for(timeout=30000)
+    send(page, "YES")
+    page.get_by_text(responses["utter_erased"]).wait_for(timeout=30000)
+    # Nothing of the erased conversation stays on the screen, not even "hi".
+    assert page.locator("#messages li").all_inner_texts() == [responses["utter_erased"]]
+    assert conversation_of(harbor, page.session_tokens[-1]) != old_conversation
+    send(page, "hi")
+    page.get_by_text(responses["utter_greet"]).wait_for(timeout=30000)
 
 
 def test_kinds_of_help_are_buttons_that_answer_for_you(page, harbor: RunningHarbor, responses):
