@@ -42,8 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     up = commands.add_parser(
         "up", help="train if the data changed, then start every Harbor process",
         description="Trains the model if the data changed (Rasa's fingerprinting skips unchanged "
-        "parts), then runs the action server and the Rasa server (REST channel, HTTP API with an "
-        "auth token) until Ctrl-C. If one process dies, the others are stopped and the exit code is 1.",
+        "parts), then runs the action server, the Rasa server (REST channel, HTTP API with an "
+        "auth token) and the pager until Ctrl-C (exit code 0). A process that dies is restarted "
+        "(after 1, 2, 4 ... 60 s) while the others keep running; only if one dies 5 times within "
+        "5 minutes does everything stop, with exit code 1. Refuses to start (exit code 2) on "
+        "configuration that would fail silently, such as Twilio credentials without HARBOR_PUBLIC_URL.",
     )
     up.add_argument("--no-train", action="store_true", help="use the model on disk as it is")
     up.add_argument("--port", type=_port, help="Rasa server port (default $HARBOR_RASA_PORT or 5005)")
@@ -67,22 +70,31 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--sender", help="conversation id to use (default: a new random one)")
     chat.add_argument("--json", action="store_true", help="print one JSON object per message")
 
-    from harbor import cli_hotline, cli_resources
+    from harbor import cli_hotline, cli_privacy, cli_resources
 
     cli_hotline.add_parsers(commands)
     cli_resources.add_parsers(commands)
+    cli_privacy.add_parsers(commands)
     return parser
 
 
 def _cmd_up(args: argparse.Namespace) -> int:
+    import os
+
+    from harbor.cli_hotline import BadInput
     from harbor.settings import server_settings
     from harbor.training import train
-    from harbor.up import run_up
+    from harbor.up import configuration_problem, run_up
 
+    problem = configuration_problem(os.environ)
+    if problem:
+        raise BadInput(problem)
+    # Everything harbor up and its children create (logs, database, outbox, model) is private.
+    os.umask(0o077)
     settings = server_settings(args.port, args.actions_port)
     if not args.no_train:
         _say("checking the model (trains only what changed)")
-        if train(quiet=args.json) != 0:
+        if train(quiet=args.json) != 0:  # in a child process: spaCy, Rasa, TensorFlow never load here
             _say("training failed; see the output above")
             return EXIT_INTERNAL
     return run_up(settings, _say, as_json=args.json)
@@ -93,7 +105,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     code = train(force=args.force)
     if code != 0:
-        _say(f"training failed (rasa exited {code})")
+        _say(f"training failed (exit code {code}; see the output above)")
         return EXIT_INTERNAL
     return EXIT_OK
 
@@ -113,10 +125,10 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _handlers() -> dict:
-    from harbor import cli_hotline, cli_resources
+    from harbor import cli_hotline, cli_privacy, cli_resources
 
     return {"up": _cmd_up, "train": _cmd_train, "chat": _cmd_chat, **cli_hotline.HANDLERS,
-            **cli_resources.HANDLERS}
+            **cli_resources.HANDLERS, **cli_privacy.HANDLERS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
