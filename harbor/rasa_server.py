@@ -59,6 +59,15 @@ async def exit_without_model(app: object, _: AbstractEventLoop) -> None:
         os._exit(EXIT_NO_MODEL)  # from inside Sanic's loop: a plain exit would only end this listener
 
 
+def move_legacy_conversation_ids() -> None:
+    """Before any message: a database from before pseudonyms gets its ids moved (channels/legacy_ids.py)."""
+    from channels.legacy_ids import move_legacy_ids
+    from hotline.db import session_scope
+
+    with session_scope() as session:
+        move_legacy_ids(session)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harbor.rasa_server", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, help="default $HARBOR_RASA_PORT or 5005")
@@ -73,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["HARBOR_ACTIONS_TOKEN"] = secret("actions_token")
     auth_token = rasa_auth_token()
     configure_logging()
+    move_legacy_conversation_ids()
 
     import rasa.api
 

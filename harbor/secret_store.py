@@ -25,8 +25,13 @@ KNOWN = {
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and parents under it) readable by this user only."""
+    """Create `path` (and parents under it) readable by this user only. A directory someone else
+    owns (HARBOR_VAR_DIR=/tmp, say) is refused rather than silently re-permissioned."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_uid != os.geteuid():
+        raise PermissionError(f"{path} belongs to another user; point HARBOR_VAR_DIR at a directory of your own")
+    if path.stat().st_mode & 0o1000:
+        raise PermissionError(f"{path} is a shared directory; point HARBOR_VAR_DIR at a directory of its own")
     os.chmod(path, 0o700)
     return path
 
@@ -42,15 +47,29 @@ def secret(name: str) -> str:
     if env_var and os.environ.get(env_var):
         return os.environ[env_var]
     path = secrets_dir() / name
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    # Another process may race us to create it: O_EXCL makes exactly one of us the writer.
+    if path.exists():
+        return _read(path)
+    # Publish atomically: write a private temp file, then link it into place. Exactly one process
+    # wins the link; a loser reads the winner's complete file, never a half-written one.
     token = secrets.token_urlsafe(32)
+    temp = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(token + "\n")
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return _read(path)
+    finally:
+        temp.unlink(missing_ok=True)
     return token
+
+
+def _read(path: Path) -> str:
+    value = path.read_text().strip()
+    if not value:
+        raise RuntimeError(f"{path} is empty: delete it to have a new secret generated")
+    return value
 
 
 def derived_key(purpose: str) -> bytes:

@@ -8,6 +8,7 @@ can talk to a Twilio-compatible provider or a local fake.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -17,6 +18,11 @@ import aiohttp
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
+
+# The twilio library logs every request at INFO, query parameters included: a recipient's number
+# would land in the logs (DESIGN rule 8). Its warnings and errors still show.
+for _name in ("twilio.http_client", "twilio.async_http_client"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 _TWILIO_HOST = re.compile(r"^https://[a-z0-9.-]*\.twilio\.com")
 

@@ -47,6 +47,11 @@ def _bin(name: str) -> str:
 def configuration_problem(environ: Mapping[str, str]) -> str | None:
     """Why this environment would start a Harbor that silently fails, in one line; None if it would not."""
     public_url = environ.get("HARBOR_PUBLIC_URL", "").strip()
+    halves = [name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if environ.get(name)]
+    if len(halves) == 1:
+        missing = ({"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"} - set(halves)).pop()
+        return (f"{halves[0]} is set but {missing} is not: set both to use Twilio, or neither to use the "
+                "local outbox")
     if environ.get("TWILIO_ACCOUNT_SID") and environ.get("TWILIO_AUTH_TOKEN") and not public_url:
         return ("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set but HARBOR_PUBLIC_URL is not: behind a TLS proxy "
                 "every Twilio signature would fail and every SMS would be refused; set HARBOR_PUBLIC_URL to the "

@@ -59,6 +59,14 @@ def test_a_public_url_that_is_not_a_url_refuses_to_start(tmp_path: Path, project
     assert "HARBOR_PUBLIC_URL" in done.stderr
 
 
+def test_half_a_twilio_account_refuses_to_start(tmp_path: Path, project_root: Path):
+    env = _env(tmp_path, TWILIO_AUTH_TOKEN="test-token", HARBOR_PUBLIC_URL="https://harbor.example.org")
+    done = subprocess.run([HARBOR, "up", "--no-train"], cwd=project_root, env=env,
+                          capture_output=True, text=True, timeout=PATIENCE_SECONDS)
+    assert done.returncode == 2
+    assert "TWILIO_ACCOUNT_SID is not" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
 # ---- the supervisor stays small ----
 
 PROBE = """

@@ -73,6 +73,9 @@ class ValidateResourceForm(FormValidationAction):
         try:
             with directory_session() as session:
                 hits = search(session, _query(category, place)).hits
+        except ValueError as error:  # PlaceNotFound, SearchError: their sentences quote the person's words
+            log.warning("resource search refused while deciding whether to ask the age (%s)", type(error).__name__)
+            return False
         except Exception:  # the search itself will report it; don't ask questions we can't use
             log.exception("resource search failed while deciding whether to ask the age")
             return False
@@ -119,6 +122,10 @@ class ActionSearchResources(Action):
             query = _query(category, place_text, tracker.get_slot("resource_age"))
             with directory_session() as session:
                 hits = search(session, query).hits
+        except ValueError as error:  # a refused query: its sentence quotes the person's words, never logged
+            log.warning("resource search refused (%s)", type(error).__name__)
+            dispatcher.utter_message(response="utter_resource_unavailable")
+            return [*reset, SlotSet("resource_more", None)]
         except Exception:  # never leave the person with nothing: the hotline refers 24/7
             log.exception("resource search failed")
             dispatcher.utter_message(response="utter_resource_unavailable")

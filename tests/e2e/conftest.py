@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -96,6 +96,7 @@ class RunningHarbor:
     var_dir: Path
     output: list[str]
     env: dict
+    said: list[str] = field(default_factory=list)  # every text sent as a user, for the log check
 
     @property
     def auth(self) -> dict[str, str]:
@@ -103,6 +104,7 @@ class RunningHarbor:
         return {"Authorization": f"Bearer {self.env['HARBOR_REST_TOKEN']}"}
 
     def send(self, text: str, sender: str) -> list[dict]:
+        self.said.append(text)
         response = requests.post(self.rest_url, json={"sender": sender, "message": text}, headers=self.auth,
                                  timeout=60)
         assert response.status_code == 200, response.text

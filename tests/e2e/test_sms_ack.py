@@ -20,6 +20,7 @@ BYSTANDERS = {"Riley Bystander": "+14155550109", "Jordan Bystander": "+141555501
 
 
 def post_sms(harbor: RunningHarbor, params: dict, token: str = "fake-token") -> requests.Response:
+    harbor.said.append(params.get("Body", ""))
     url = f"{harbor.rasa_url}/webhooks/sms/webhook"
     signature = RequestValidator(token).compute_signature(url, params)
     return requests.post(url, data=params, headers={"X-Twilio-Signature": signature}, timeout=30)
