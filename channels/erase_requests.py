@@ -38,7 +38,16 @@ def is_delete_request(text: str) -> bool:
 async def intercept(conversation_id: str, text: str, channel: str, app: Any = None,
                     now: datetime | None = None) -> str | None:
     """The reply when `text` is a delete request or its confirmation (then the bot never sees it);
-    None otherwise. `channel` "sms" words the question for texting, anything else for typing."""
+    None otherwise. `channel` "sms" words the question for texting, anything else for typing.
+    If the erase machinery itself fails, the message goes on to the bot (and its risk scoring)."""
+    try:
+        return await _intercept(conversation_id, text, channel, app, now)
+    except Exception:
+        log.exception("DELETE handling failed; the message goes on to the bot")
+        return None
+
+
+async def _intercept(conversation_id: str, text: str, channel: str, app: Any, now: datetime | None) -> str | None:
     now = now or datetime.utcnow()
     said = _normal(text)
     if DELETE_REQUEST.match(said):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 from collections.abc import Iterator
@@ -21,6 +22,9 @@ def database_url() -> str:
 
 
 _ENGINE_LOCK = threading.Lock()
+# Every module that declares tables on Base. All are imported before create_all, so whether a table
+# exists never depends on which module a process happened to import first.
+MODEL_MODULES = ("hotline.models", "channels.sms_store", "channels.erasure", "harbor.outreach")
 
 
 def engine_for(url: str) -> Engine:
@@ -31,6 +35,8 @@ def engine_for(url: str) -> Engine:
 
 @lru_cache(maxsize=8)
 def _engine_for(url: str) -> Engine:
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
     if url.startswith("sqlite:///"):
         from pathlib import Path
 

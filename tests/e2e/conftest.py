@@ -93,6 +93,7 @@ class RunningHarbor:
     process: subprocess.Popen
     rest_url: str
     rasa_url: str
+    actions_url: str
     var_dir: Path
     output: list[str]
     env: dict
@@ -162,6 +163,7 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
         process=process,
         rest_url=f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
         rasa_url=f"http://127.0.0.1:{rasa_port}",
+        actions_url=f"http://127.0.0.1:{actions_port}",
         var_dir=var_dir,
         output=output,
         env=env,

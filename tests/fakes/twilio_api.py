@@ -5,6 +5,7 @@ TWILIO_API_BASE_URL. Control endpoints under /_fake let a test script failures a
 was sent:
   POST /_fake/fail     {"statuses": [500, 429], "delay": 0}  next sends answer these first
   POST /_fake/delay    {"seconds": 5}                         hold every send this long
+  POST /_fake/unreachable {"numbers": ["+1..."]}              sends to these get Twilio's 400 (21211)
   GET  /_fake/messages                                        everything accepted, in order
 Run standalone: python -m tests.fakes.twilio_api --port 8099
 """
@@ -32,6 +33,7 @@ class FakeTwilioState:
     requests: list[dict] = field(default_factory=list)
     fail_statuses: list[int] = field(default_factory=list)
     delay_seconds: float = 0.0
+    unreachable: set[str] = field(default_factory=set)
 
 
 STATE: web.AppKey[FakeTwilioState] = web.AppKey("state", FakeTwilioState)
@@ -61,6 +63,9 @@ async def create_message(request: web.Request) -> web.Response:
         status = state.fail_statuses.pop(0)
         return web.json_response({"code": 20500, "message": f"fake failure {status}", "status": status},
                                  status=status)
+    if form.get("To") in state.unreachable:
+        return web.json_response({"code": 21211, "message": "The 'To' number is not a valid phone number.",
+                                  "status": 400}, status=400)
     sender = form.get("From") or form.get("MessagingServiceSid")
     if not form.get("To") or not form.get("Body") or not sender:
         return web.json_response({"code": 21604, "message": "To, Body and From are required",
@@ -96,6 +101,11 @@ async def control_fail(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def control_unreachable(request: web.Request) -> web.Response:
+    request.app[STATE].unreachable.update((await request.json()).get("numbers", []))
+    return web.json_response({"ok": True})
+
+
 async def control_delay(request: web.Request) -> web.Response:
     request.app[STATE].delay_seconds = float((await request.json()).get("seconds", 0))
     return web.json_response({"ok": True})
@@ -113,6 +123,7 @@ def make_app(account_sid: str = "ACfake", auth_token: str = "fake-token") -> web
     app.router.add_get(API, list_messages)
     app.router.add_post("/_fake/fail", control_fail)
     app.router.add_post("/_fake/delay", control_delay)
+    app.router.add_post("/_fake/unreachable", control_unreachable)
     app.router.add_get("/_fake/messages", control_messages)
     return app
 
