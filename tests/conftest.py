@@ -35,3 +35,12 @@ def trained_model() -> Path:
     if not MODEL_PATH.exists():
         pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does it for you)")
     return MODEL_PATH
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hotline_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The hotline tests' database: the SQLite file `database(tmp_path)` makes, then PostgreSQL
+    (emptied first; skipped with the reason where no server runs)."""
+    from tests.hotline_helpers import database_url_for, sqlite_url
+
+    return database_url_for(request.param) or sqlite_url(tmp_path)

@@ -27,16 +27,14 @@ from tests.hotline_helpers import (
     RecordingSender,
     config,
     database,
-    database_url_for,
-    sqlite_url,
 )
 
 NOW = datetime(2026, 11, 25, 12, 0)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
-    return database_url_for(request.param) or sqlite_url(tmp_path)
+@pytest.fixture
+def db_url(hotline_db_url: str) -> str:
+    return hotline_db_url
 
 
 class Storm:
