@@ -104,6 +104,20 @@ class RunningHarbor:
         """The REST channel's bearer token header."""
         return {"Authorization": f"Bearer {self.env['HARBOR_REST_TOKEN']}"}
 
+    def sms_conversation(self, number: str) -> str:
+        """The pseudonymous conversation id this Harbor gives an SMS number (its own id secret)."""
+        from harbor import pseudonyms
+
+        saved = os.environ.get("HARBOR_VAR_DIR")
+        os.environ["HARBOR_VAR_DIR"] = str(self.var_dir)
+        try:
+            return pseudonyms.sms_conversation_id(number)
+        finally:
+            if saved is None:
+                os.environ.pop("HARBOR_VAR_DIR", None)
+            else:
+                os.environ["HARBOR_VAR_DIR"] = saved
+
     def send(self, text: str, sender: str) -> list[dict]:
         self.said.append(text)
         response = requests.post(self.rest_url, json={"sender": sender, "message": text}, headers=self.auth,

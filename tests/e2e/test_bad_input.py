@@ -20,9 +20,10 @@ def test_messages_without_words_get_a_calm_reply(harbor: RunningHarbor, sender: 
     assert harbor.texts(message, sender) == [responses["utter_no_words"]]
 
 
-def test_five_thousand_characters(harbor: RunningHarbor, sender: str):
+def test_five_thousand_characters(harbor: RunningHarbor, sender: str, responses):
     texts = harbor.texts("i need help " * 417, sender)
-    assert len(texts) == 1
+    assert texts[0] == responses["utter_message_cut"]  # read only the first 1,600 characters, and said so
+    assert len(texts) == 2
     assert_sms_ready(texts)
 
 

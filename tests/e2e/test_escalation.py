@@ -33,9 +33,11 @@ def harbor_cli(running: RunningHarbor, *args: str) -> subprocess.CompletedProces
 
 
 def escalations_for(running: RunningHarbor, sender: str) -> list[dict]:
+    """Escalations of a REST sender, or of an SMS number (by its pseudonym)."""
     listed = harbor_cli(running, "escalations", "list", "--json")
     assert listed.returncode == 0, listed.stderr
-    return [e for e in json.loads(listed.stdout) if e["conversation_id"] == "rest:" + sender]
+    conversation = running.sms_conversation(sender) if sender.startswith("+") else "rest:" + sender
+    return [e for e in json.loads(listed.stdout) if e["conversation_id"] == conversation]
 
 
 def pages_for(fake: FakeTwilio, escalation_id: int) -> list[dict]:

@@ -32,13 +32,13 @@ def sms_turn(harbor: RunningHarbor, fake: FakeTwilio, number: str, body: str, re
     return sent[before:]
 
 
-def make_plan_by_sms(harbor: RunningHarbor, fake: FakeTwilio, number: str, responses) -> None:
+def make_plan_by_sms(harbor: RunningHarbor, fake: FakeTwilio, number: str, code_word: str) -> None:
     sms_turn(harbor, fake, number, "help me make a safety plan", 2)
     sms_turn(harbor, fake, number, "the library on 5th", 1)
     sms_turn(harbor, fake, number, "my aunt tee", 1)
     sms_turn(harbor, fake, number, "skip", 1)
-    [plan] = sms_turn(harbor, fake, number, "pineapple", 1)
-    assert "pineapple" in plan and "library" in plan
+    [plan] = sms_turn(harbor, fake, number, code_word, 1)
+    assert code_word in plan and "library" in plan
 
 
 def database_bytes(harbor: RunningHarbor) -> bytes:
@@ -57,7 +57,8 @@ def test_the_rest_door_needs_its_token(harbor: RunningHarbor):
 def test_a_youths_sms_plan_is_out_of_reach_of_other_doors_and_gone_after_delete(
         harbor: RunningHarbor, fake_twilio: FakeTwilio, responses, monkeypatch):
     number = youth_number()
-    make_plan_by_sms(harbor, fake_twilio, number, responses)
+    code_word = "kiwi" + uuid.uuid4().hex[:6]  # this conversation's own: other tests use other words
+    make_plan_by_sms(harbor, fake_twilio, number, code_word)
 
     # The exploiter has the number, even the pseudonym: the REST door reaches only its own namespace.
     monkeypatch.setenv("HARBOR_VAR_DIR", str(harbor.var_dir))
@@ -84,7 +85,7 @@ def test_a_youths_sms_plan_is_out_of_reach_of_other_doors_and_gone_after_delete(
     assert done == responses["utter_erased"]
     assert sms_turn(harbor, fake_twilio, number, "MY PLAN", 1) == [responses["utter_no_safety_plan"]]
     with sqlite3.connect(Path(harbor.var_dir) / "harbor.db") as db:
-        assert db.execute("SELECT COUNT(*) FROM events WHERE data LIKE '%pineapple%'").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM events WHERE data LIKE ?", (f"%{code_word}%",)).fetchone()[0] == 0
 
 
 def test_delete_in_a_typed_chat_asks_first_and_erases(harbor: RunningHarbor, sender: str, responses):
