@@ -1,17 +1,19 @@
-"""Risk triage quality on the labelled set tests/risk/eval_set.tsv.
+"""Risk triage quality on the independent held-out set tests/risk/heldout_independent.tsv.
 
-For Harbor's scorer and, in the same run, a plain keyword-list baseline, prints recall per
-category (a positive counts when the message escalates: level high or imminent, with that
-category) and the false-escalation rate on the hard negatives.
+Side by side, in one run: the live path (the rules' floor OR the risk classifier's vote, exactly
+what bot/nlu/risk_detector.py runs), the rules alone, the classifier alone, a crisis-keyword
+baseline of the kind a hotline starts with, and the old naive keyword list. Recall per category (a
+positive counts when the message escalates: level high or imminent, with that category) and the
+false-escalation rate on the messages that need no page; then every miss and false escalation of
+the live path. The held-out set is measured once per change and reported as it comes out.
 
-    .venv/bin/python -m bench.risk_eval             # the live path: trained model + rules
-    .venv/bin/python -m bench.risk_eval --rules-only  # no model needed
+    .venv/bin/python -m bench.risk_eval                     # needs `harbor train` (the classifier)
+    .venv/bin/python -m bench.risk_eval --set bot/risk_data/labelled.tsv   # the training side
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -22,12 +24,21 @@ from pathlib import Path
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SET = PROJECT_ROOT / "tests" / "risk" / "eval_set.tsv"
+DEFAULT_SET = PROJECT_ROOT / "tests" / "risk" / "heldout_independent.tsv"
 GOALS = {"imminent_danger": 0.98, "self_harm": 0.98, "exploitation": 0.95}
 MAX_FALSE_ESCALATION = 0.05
 
-# What a hurried engineer would ship: any of these words pages someone.
-BASELINE_KEYWORDS = [
+# What a crisis line would start with: explicit phrases for suicide, violence, sexual abuse and
+# trafficking. Substring match on the lower-cased message.
+CRISIS_KEYWORDS = [
+    "suicide", "suicidal", "kill myself", "kms", "want to die", "wanna die", "end my life", "hurt myself",
+    "cut myself", "cutting myself", "overdose", "took all my pills", "hang myself", "better off dead",
+    "kill me", "gun", "knife", "rape", "raped", "molest", "abuse", "beats me", "beat me", "hits me",
+    "trafficked", "trafficking", "pimp", "sold me", "selling me", "sex for money", "locked in",
+    "won't let me leave", "wont let me leave", "in danger", "not safe", "help me",
+]
+# The earlier baseline, kept for comparison: any of these words pages someone ("help", "money").
+NAIVE_KEYWORDS = [
     "kill", "die", "suicide", "suicidal", "gun", "knife", "hurt", "sell", "sold", "pimp", "quota",
     "traffick", "rape", "hit", "touch", "cut", "pills", "locked", "help", "scared", "dead",
     "sex", "money", "track", "daddy", "dates", "trick", "beat", "abuse", "kms", "unalive",
@@ -48,8 +59,9 @@ class Result:
 
 
 def load_set(path: Path = DEFAULT_SET) -> list[tuple[str, str]]:
-    rows = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    return [(r["label"], r["text"]) for r in csv.DictReader(rows, delimiter="\t")]
+    from hotline.risk_classifier import load_labelled
+
+    return load_labelled(path)
 
 
 def evaluate(name: str, scorer: Scorer, rows: list[tuple[str, str]]) -> Result:
@@ -74,11 +86,21 @@ def evaluate(name: str, scorer: Scorer, rows: list[tuple[str, str]]) -> Result:
     return result
 
 
-def keyword_baseline(text: str) -> tuple[bool, set[str]]:
-    lowered = text.lower()
-    hit = any(k in lowered for k in BASELINE_KEYWORDS)
-    # The baseline cannot tell categories apart: a hit counts for every category.
-    return hit, ({"imminent_danger", "self_harm", "exploitation", "abuse", "third_party"} if hit else set())
+ALL_CATEGORIES = {"imminent_danger", "self_harm", "exploitation", "abuse", "third_party"}
+
+
+def keyword_scorer(keywords: list[str]) -> Scorer:
+    def score(text: str) -> tuple[bool, set[str]]:
+        lowered = text.lower()
+        hit = any(k in lowered for k in keywords)
+        # A keyword list cannot tell categories apart: a hit counts for every category.
+        return hit, (set(ALL_CATEGORIES) if hit else set())
+
+    return score
+
+
+keyword_baseline = keyword_scorer(CRISIS_KEYWORDS)
+naive_baseline = keyword_scorer(NAIVE_KEYWORDS)
 
 
 def rules_scorer(text: str) -> tuple[bool, set[str]]:
@@ -88,16 +110,22 @@ def rules_scorer(text: str) -> tuple[bool, set[str]]:
     return assessment.escalates, set(assessment.categories)
 
 
-def live_scorer(model: Path) -> Scorer:
-    from hotline.live import LiveRiskScorer
+def classifier_scorer(text: str) -> tuple[bool, set[str]]:
+    from hotline.risk_classifier import vote
 
-    live = LiveRiskScorer(model)
+    verdict = vote(text)
+    if verdict is None:
+        raise SystemExit("risk_eval: no risk classifier; run `harbor train` first")
+    return verdict.escalates, ({verdict.category} if verdict.escalates else set())
 
-    def score(text: str) -> tuple[bool, set[str]]:
-        risk = live.score(text)
-        return risk["escalates"], set(risk["categories"])
 
-    return score
+def live_scorer(text: str) -> tuple[bool, set[str]]:
+    """Exactly what the NLU pipeline's risk detector runs."""
+    from hotline.risk import assess
+    from hotline.risk_classifier import vote
+
+    assessment = assess(text, vote(text))
+    return assessment.escalates, set(assessment.categories)
 
 
 def meets_goals(result: Result) -> bool:
@@ -105,19 +133,22 @@ def meets_goals(result: Result) -> bool:
         result.false_escalation_rate <= MAX_FALSE_ESCALATION)
 
 
-def render(results: list[Result]) -> str:
+def render(results: list[Result], set_name: str) -> str:
     categories = sorted({c for r in results for c in r.support})
-    header = f"{'scorer':14}" + "".join(f"{c:>17}" for c in categories) + f"{'false esc.':>12}"
-    lines = [header]
+    header = f"{'scorer':16}" + "".join(f"{c:>17}" for c in categories) + f"{'false esc.':>12}"
+    lines = [f"set: {set_name}", header]
     for r in results:
         cells = "".join(f"{r.recall.get(c, 0.0):>17.3f}" for c in categories)
-        lines.append(f"{r.name:14}{cells}{r.false_escalation_rate:>12.3f}")
+        lines.append(f"{r.name:16}{cells}{r.false_escalation_rate:>12.3f}")
     support = results[0].support
-    lines.append(f"{'(n)':14}" + "".join(f"{support.get(c, 0):>17}" for c in categories)
+    lines.append(f"{'(n)':16}" + "".join(f"{support.get(c, 0):>17}" for c in categories)
                  + f"{results[0].negatives:>12}")
+    harbor, crisis = results[0], next(r for r in results if r.name == "crisis keywords")
+    gains = ", ".join(f"{c} {harbor.recall.get(c, 0.0) - crisis.recall.get(c, 0.0):+.3f}" for c in categories)
+    lines.append(f"live path minus crisis keywords: recall {gains}; false escalations "
+                 f"{harbor.false_escalation_rate - crisis.false_escalation_rate:+.3f}")
     lines.append("goals: recall >= 0.98 imminent_danger and self_harm, >= 0.95 exploitation; "
                  "false escalations <= 0.05")
-    harbor = results[0]
     lines.append(f"{harbor.name} meets the goals: {'yes' if meets_goals(harbor) else 'NO'}")
     if harbor.misses:
         lines.append("missed:")
@@ -132,26 +163,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", type=Path, default=DEFAULT_SET)
-    parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz")
-    parser.add_argument("--rules-only", action="store_true", help="skip the trained model")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    from hotline.risk_classifier import MODEL_PATH, live_classifier
+
+    if not MODEL_PATH.exists():
+        print(f"risk_eval: no risk classifier at {MODEL_PATH}; run `harbor train`", file=sys.stderr)
+        return 2
     rows = load_set(args.set)
-    if args.rules_only:
-        harbor = evaluate("harbor-rules", rules_scorer, rows)
-    else:
-        if not args.model.exists():
-            print(f"risk_eval: no model at {args.model}; run `make train` or use --rules-only",
-                  file=sys.stderr)
-            return 2
-        harbor = evaluate("harbor", live_scorer(args.model.resolve()), rows)
-    baseline = evaluate("keywords", keyword_baseline, rows)
+    results = [evaluate("live path", live_scorer, rows), evaluate("rules only", rules_scorer, rows),
+               evaluate("classifier only", classifier_scorer, rows),
+               evaluate("crisis keywords", keyword_baseline, rows),
+               evaluate("naive keywords", naive_baseline, rows)]
     if args.json:
         print(json.dumps([{"scorer": r.name, "recall": r.recall, "support": r.support,
                            "false_escalation_rate": r.false_escalation_rate,
-                           "negatives": r.negatives} for r in (harbor, baseline)], indent=2))
+                           "negatives": r.negatives} for r in results], indent=2))
     else:
-        print(render([harbor, baseline]))
+        classifier = live_classifier()
+        print(f"classifier: {classifier.validation.describe()}" if classifier else "")
+        print(render(results, str(args.set.relative_to(PROJECT_ROOT) if args.set.is_absolute() else args.set)))
     return 0
 
 

@@ -1,5 +1,6 @@
-"""`harbor train`: build the spaCy pipeline if missing, then let Rasa train (its fingerprinting
-skips every component whose data and config did not change).
+"""`harbor train`: build the spaCy pipeline if missing, train the risk classifier when its data
+changed (seconds), then let Rasa train (its fingerprinting skips every component whose data and
+config did not change).
 
 Guarantee: `train()` does all of it in a child process (`python -m harbor.training`), so the
 caller (the CLI, and the `harbor up` supervisor that then lives for days) never imports spaCy,
@@ -39,6 +40,14 @@ def ensure_spacy_pipeline() -> Path:
     return ensure()
 
 
+def train_risk_classifier(force: bool = False) -> None:
+    from hotline.risk_classifier import MODEL_PATH, ensure_trained
+
+    classifier, trained = ensure_trained(force=force)
+    done = "trained" if trained else "unchanged"
+    print(f"risk classifier {done} ({MODEL_PATH}): {classifier.validation.describe()}", flush=True)
+
+
 def rasa_train_command(force: bool = False) -> list[str]:
     command = [
         rasa_executable(),
@@ -58,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="retrain every component")
     args = parser.parse_args(argv)
     ensure_spacy_pipeline()
+    train_risk_classifier(args.force)
     return subprocess.run(rasa_train_command(args.force), cwd=PROJECT_ROOT, check=False).returncode
 
 

@@ -1,18 +1,30 @@
 """Risk of one inbound message: level (none, concern, high, imminent), categories, and the
 signals that fired. Plain Python: the Rasa component, the CLI and the bench all call `assess`.
 
-Layered, safety first:
+The floor only rises. An explicit statement of danger (self-harm intent, a threat to kill or hurt,
+sexual contact, an overdose, being held or moved against one's will: the rules risk_patterns marks
+explicit) escalates whatever else is in the message. Nothing lowers it: not an idiom beside it ("i'm
+going to kill myself in the shower"), not a general question, not the classifier. Only a negation
+of the statement itself ("i would never kill myself") makes it concern, never none.
+
 1. The rule layer (hotline/risk_rules.py) finds danger in the words, texting spellings included.
-   Negated hits ("i would never kill myself") count as concern, never as none.
-2. A caregiver's or provider's general question ("what are the warning signs ...") about
-   exploitation or abuse is not a disclosure: those hits drop to concern.
+   A match whose words lie inside an idiom ("this homework is killing me") is the idiom and counts
+   for nothing; an ambiguous match ("i'm trapped", "come get me") near an idiom, or in a message
+   that laughs ("lol", "jk"), drops to concern.
+2. A caregiver's or provider's general question ("what are the warning signs ...") lowers an
+   ambiguous or third-person exploitation or abuse hit to concern; a first-person one stands.
 3. Urgency ("right now", "help me") makes a high danger, self-harm or abuse hit imminent.
-4. The DIET classifier's risk intents can raise the level; they never lower a rule hit.
+4. The risk classifier (hotline/risk_classifier.py) votes on every message: when its risk score
+   passes the threshold chosen on a validation split, the message escalates in the classifier's
+   category, whatever the rules said. Idioms and general questions never block it. Rasa's DIET
+   intents gate nothing here.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+from spacy.tokens import Doc
 
 from hotline import risk_patterns as p
 from hotline.risk_rules import RuleHit, normalise, rule_layer
@@ -67,15 +79,41 @@ def _third_party(hit: RuleHit, normalised: str) -> bool:
     return bool(words & p.THIRD_PERSON_VICTIMS or set(normalised.split()) & p.THIRD_PERSON_VICTIMS)
 
 
-def assess(text: str | None, intent: str | None = None, confidence: float = 0.0,
-           intent_ranking: list[dict] | None = None) -> RiskAssessment:
-    """Score one message. `intent`/`intent_ranking` come from Rasa's classifier when available."""
+@dataclass(frozen=True)
+class ClassifierVote:
+    """What the risk classifier says of one message (hotline/risk_classifier.py)."""
+
+    risk: float  # probability that the message is any kind of risk (1 - P(none))
+    category: str  # its most likely risk category
+    threshold: float  # the recall-first threshold chosen on the validation split
+
+    @property
+    def escalates(self) -> bool:
+        return self.risk >= self.threshold
+
+
+def _explicit(hit: RuleHit, doc: Doc) -> bool:
+    """Explicit rules are, except that exploitation or abuse told of someone else ("is my daughter being
+    sold") may still be a caregiver's general question: there, only a first-person hit is explicit."""
+    if not hit.explicit or hit.category not in (p.EXPLOITATION, p.ABUSE):
+        return hit.explicit
+    words = doc[max(0, hit.start - 2):hit.end].text.split()
+    if set(words) & {"i", "me", "myself", "am"}:
+        return True
+    # "my" counts unless it introduces someone else ("my daughter is being sold").
+    return any(w == "my" and (n not in p.THIRD_PERSON_VICTIMS) for w, n in zip(words, [*words[1:], ""], strict=True))
+
+
+def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessment:
+    """Score one message: the rules' floor, raised by the classifier's vote when it passes its threshold."""
     layer = rule_layer()
     doc = layer.doc(text or "")
     normalised = doc.text
     general_question = _is_general_question(normalised)
     urgent = _has_urgency(normalised)
     info_request = any(w in normalised for w in p.INFO_REQUEST_WORDS)
+    joking = bool(set(normalised.split()) & set(p.JOKE_MARKERS)) or any(
+        m in normalised for m in p.JOKE_MARKERS if not m.isascii())
 
     levels: dict[str, int] = {}
     signals: list[Signal] = []
@@ -86,17 +124,16 @@ def assess(text: str | None, intent: str | None = None, confidence: float = 0.0,
         if signal not in signals:
             signals.append(signal)
 
-    hits = layer.hits(doc)
-    # Danger words the rules understood as an idiom or a negation: the classifier's guess in
-    # that category does not override them ("i met my quota at work", "i would never ...").
-    understood = {h.category for h in hits if h.idiom}
-    for hit in (h for h in hits if not h.idiom):
+    for hit in layer.hits(doc):
+        if hit.inside_idiom:
+            continue  # the danger words are the idiom itself
         level = hit.level
         negated = hit.negated and hit.rule not in p.NEGATION_SAFE_RULES
-        asked_in_general = (general_question and hit.category in (p.EXPLOITATION, p.ABUSE)
-                            and not _first_person(hit.text))
-        asked_for_a_number = info_request and hit.rule in p.INFO_REQUEST_RULES
-        if negated or asked_in_general or asked_for_a_number:
+        context_lowers = not _explicit(hit, doc) and (
+            hit.near_idiom or joking
+            or (general_question and hit.category in (p.EXPLOITATION, p.ABUSE) and not _first_person(hit.text))
+            or (info_request and hit.rule in p.INFO_REQUEST_RULES))
+        if negated or context_lowers:
             level = p.CONCERN
         elif urgent and level == p.HIGH and hit.category in p.URGENT_CATEGORIES:
             level = p.IMMINENT
@@ -104,30 +141,14 @@ def assess(text: str | None, intent: str | None = None, confidence: float = 0.0,
         if level >= p.HIGH and _third_party(hit, normalised):
             add("rule", hit.rule, p.THIRD_PARTY, level, hit.text)
 
-    understood |= {s.category for s in signals if s.source == "rule" and s.level == "concern"}
-    rules_fired = bool(signals)
-    for name, score in _classifier_intents(intent, confidence, intent_ranking):
-        category, level = p.RISK_INTENTS[name]
-        needed = p.RISK_INTENT_MIN_CONFIDENCE if rules_fired else p.CLASSIFIER_ALONE_MIN_CONFIDENCE
-        if score >= needed and not general_question and category not in understood:
-            if urgent and category in p.URGENT_CATEGORIES:
-                level = max(level, p.IMMINENT)
-            add("classifier", name, category, level, f"{name} {score:.2f}")
+    if vote is not None and vote.escalates and vote.category in p.CATEGORIES:
+        level = p.IMMINENT if vote.category == p.IMMINENT_DANGER else p.HIGH
+        if urgent and vote.category in p.URGENT_CATEGORIES:
+            level = p.IMMINENT
+        add("classifier", "risk_classifier", vote.category, level, f"risk {vote.risk:.2f} >= {vote.threshold:.2f}")
 
     if not levels:
         return RiskAssessment()
     top = max(levels.values())
     categories = sorted(c for c, lvl in levels.items() if lvl == top or lvl >= p.HIGH)
     return RiskAssessment(level=LEVEL_NAMES[top], categories=categories, signals=signals)
-
-
-def _classifier_intents(intent: str | None, confidence: float,
-                        ranking: list[dict] | None) -> list[tuple[str, float]]:
-    scores: dict[str, float] = {}
-    if intent in p.RISK_INTENTS:
-        scores[intent] = confidence
-    for entry in ranking or []:
-        name = entry.get("name")
-        if name in p.RISK_INTENTS:
-            scores[name] = max(scores.get(name, 0.0), float(entry.get("confidence") or 0.0))
-    return sorted(scores.items())

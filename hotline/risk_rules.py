@@ -1,6 +1,8 @@
 """The rule layer: spaCy Matcher patterns over lemmas, with texting spellings, idioms and negation.
 
-A rule hit is final: the classifier can add to it, never argue it away (hotline/risk.py).
+A rule hit is final: the classifier can add to it, never argue it away (hotline/risk.py). An idiom
+drops a hit only when the hit's words lie inside it (they are the idiom); one beside a hit only
+marks it `near_idiom`, which lowers an ambiguous rule and never an explicit one.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ _CONTRACTIONS = [
     (r"'ve\b", " have"), (r"'ll\b", " will"), (r"\b(i|he|she|they|you|we)'d\b", r"\1 would"),
     (r"\b(he|she|it|that|there|who|what|where|someone|somebody)'s\b", r"\1 is"),
 ]
-_CLASSES = {"PERSON": p.PERSON, "FAMILY": p.FAMILY, "ME": p.ME, "VICTIM": p.VICTIM}
+_CLASSES = {"PERSON": p.PERSON, "FAMILY": p.FAMILY, "CARER": p.CARER, "SIBLING": p.SIBLING, "ME": p.ME,
+            "VICTIM": p.VICTIM}
 
 
 def normalise(text: str) -> str:
@@ -48,7 +51,9 @@ class RuleHit:
     end: int
     text: str
     negated: bool
-    idiom: bool = False  # matched, but inside an idiom: scores nothing, and blocks the classifier
+    explicit: bool = True  # the rule is an explicit statement of danger (risk_patterns.Rule)
+    inside_idiom: bool = False  # every matched word belongs to an idiom: it is the idiom, not danger
+    near_idiom: bool = False  # an idiom overlaps or follows it: may lower an ambiguous hit only
 
 
 def _lemma(nlp: Language, word: str) -> str:
@@ -99,8 +104,9 @@ class RuleLayer:
             context = doc[start:min(len(doc), end + IDIOM_REACH)]
             rule = self.rules[name]
             hit = RuleHit(name, rule.category, rule.level, start, end, span.text,
-                          negated=_negated(doc, start, end),
-                          idiom=_overlaps(context.start_char, context.end_char, idiom_spans))
+                          negated=_negated(doc, start, end), explicit=rule.explicit,
+                          inside_idiom=_inside(span.start_char, span.end_char, idiom_spans),
+                          near_idiom=_overlaps(context.start_char, context.end_char, idiom_spans))
             key = (name, start)
             # Of overlapping matches from one start, keep the longest (wildcards make several).
             if key not in found or (end - start) > (found[key].end - found[key].start):
@@ -108,16 +114,22 @@ class RuleLayer:
         hits = list(found.values())
         exchange = _sex_for_exchange(doc.text)
         if exchange:
-            hits.append(RuleHit("sex_for_exchange", p.EXPLOITATION, p.HIGH, 0, len(doc), exchange, False))
+            hits.append(RuleHit("sex_for_exchange", p.EXPLOITATION, p.HIGH, 0, len(doc), exchange, False,
+                                explicit=False))
         return hits
 
 
 def _phrase_spans(text: str, phrases: list[str]) -> list[tuple[int, int]]:
     spans = []
     for phrase in phrases:
-        for match in re.finditer(re.escape(normalise(phrase)), text):
+        # Whole words only: "kill it" is an idiom, "kill itself" is not.
+        for match in re.finditer(rf"(?<!\w){re.escape(normalise(phrase))}(?!\w)", text):
             spans.append((match.start(), match.end()))
     return spans
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s_start <= start and end <= s_end for s_start, s_end in spans)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

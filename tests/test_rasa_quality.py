@@ -60,13 +60,17 @@ def test_safety_intents_are_never_mistaken_for_small_talk(holdout_evaluation):
     assert wrong == []
 
 
-def test_live_risk_path_meets_the_goals_on_the_labelled_set(trained_model):
-    from bench.risk_eval import GOALS, MAX_FALSE_ESCALATION, evaluate, live_scorer, load_set
+def test_the_trained_model_scores_risk_exactly_as_the_bench_measures_it(trained_model):
+    """The numbers in bench/risk_eval (and the held-out gate) are the live path's: the model's risk
+    detector gives the same assessment as the rules' floor plus the classifier's vote."""
+    from bench.risk_eval import live_scorer
+    from hotline.live import LiveRiskScorer
 
-    result = evaluate("harbor", live_scorer(trained_model), load_set())
-    for category, goal in GOALS.items():
-        assert result.recall[category] >= goal, (category, result.misses)
-    assert result.false_escalation_rate <= MAX_FALSE_ESCALATION, result.false_escalations
+    live = LiveRiskScorer(trained_model)
+    for text in ["i'm going to kill myself in the shower", "this homework is killing me", "hi",
+                 "he took my id and wont let me leave", "what are the warning signs of trafficking"]:
+        risk = live.score(text)
+        assert (risk["escalates"], set(risk["categories"])) == live_scorer(text), text
 
 
 def test_harbor_risk_score_prints_one_json_object_per_line(trained_model):

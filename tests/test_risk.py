@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.risk_eval import GOALS, MAX_FALSE_ESCALATION, evaluate, keyword_baseline, load_set, rules_scorer
-from hotline.risk import assess
+from bench.risk_eval import evaluate, keyword_baseline, load_set, rules_scorer
+from hotline.risk import ClassifierVote, assess
+from hotline.risk_classifier import LABELLED
 
 
 @pytest.mark.parametrize("text, level, category", [
@@ -34,7 +35,9 @@ def test_danger_in_texting_language_escalates(text, level, category):
     "i met my quota at work", "we went to the track meet", "my phone is dying",
 ])
 def test_idioms_page_nobody(text):
-    assert assess(text).level == "none"
+    # An idiom the danger words belong to scores nothing; an ambiguous word beside one is concern.
+    assert assess(text).level in ("none", "concern")
+    assert not assess(text).escalates
 
 
 @pytest.mark.parametrize("text", ["i would never kill myself", "i'm not suicidal", "i don't want to die"])
@@ -53,20 +56,25 @@ def test_caregiver_and_provider_questions_are_not_disclosures(text):
     assert not assess(text).escalates
 
 
-def test_the_classifier_can_raise_but_never_lower_a_rule_hit():
-    ranking = [{"name": "greet", "confidence": 0.99}]
-    assert assess("he has a knife", intent="greet", confidence=0.99, intent_ranking=ranking).level == "imminent"
-    raised = assess("please i need help idk what to do", intent="in_danger_now", confidence=0.9)
-    assert raised.level == "imminent" and raised.signals[0].source == "classifier"
+def vote(risk: float, category: str = "self_harm") -> ClassifierVote:
+    return ClassifierVote(risk=risk, category=category, threshold=0.5)
 
 
-def test_the_classifier_alone_needs_high_confidence():
-    assert not assess("i cut my hair", intent="self_harm", confidence=0.7).escalates
-    assert assess("i cut my hair", intent="self_harm", confidence=0.9).escalates
+def test_the_classifier_votes_and_can_only_raise():
+    assert assess("he has a knife to my throat", vote(0.01, "exploitation")).level == "imminent"
+    raised = assess("please i need help idk what to do", vote(0.9, "imminent_danger"))
+    assert raised.level == "imminent" and raised.signals[-1].source == "classifier"
+    assert not assess("i cut my hair", vote(0.2)).escalates
 
 
-def test_a_negation_the_rules_understood_is_not_overridden_by_the_classifier():
-    assert not assess("i would never kill myself", intent="self_harm", confidence=0.9).escalates
+def test_the_classifier_category_picks_the_crisis_line_when_the_rules_are_silent():
+    result = assess("nobody would even notice if i was gone tbh", vote(0.8, "self_harm"))
+    assert result.escalates and result.categories == ["self_harm"]
+
+
+def test_idioms_and_general_questions_never_block_the_classifier():
+    assert assess("this homework is killing me", vote(0.9, "self_harm")).escalates
+    assert assess("what are the warning signs a kid is being trafficked", vote(0.9, "exploitation")).escalates
 
 
 def test_signals_say_what_fired():
@@ -81,19 +89,18 @@ def test_empty_and_junk_are_none():
         assert assess(text).level == "none"
 
 
-def test_the_labelled_set_is_big_and_half_hard_negatives():
-    rows = load_set()
-    assert len(rows) >= 300
+def test_the_training_side_is_big_and_half_hard_negatives():
+    rows = load_set(LABELLED)
+    assert len(rows) >= 500
     assert sum(1 for label, _ in rows if label == "none") >= len(rows) * 0.45
 
 
-def test_rules_alone_beat_the_keyword_baseline_everywhere():
-    # The goals are gated on the live path (rules + classifier) in tests/test_rasa_quality.py;
-    # the rule layer alone must already do better than a keyword list on every number.
-    rows = load_set()
+def test_rules_alone_beat_the_crisis_keyword_baseline_on_the_set_they_were_tuned_on():
+    # A regression check, not evidence: the rules were tuned on this set. Held-out numbers are in
+    # tests/test_risk_heldout.py.
+    rows = load_set(LABELLED)
     harbor = evaluate("rules", rules_scorer, rows)
     baseline = evaluate("keywords", keyword_baseline, rows)
     for category in baseline.recall:
         assert harbor.recall[category] >= baseline.recall[category], category
-    assert min(harbor.recall[c] for c in GOALS) >= 0.9, harbor.misses
-    assert harbor.false_escalation_rate <= MAX_FALSE_ESCALATION < baseline.false_escalation_rate
+    assert harbor.false_escalation_rate <= baseline.false_escalation_rate

@@ -1,6 +1,7 @@
 """Scores every inbound message for risk, whatever the dialogue state, before any reply.
 
-Runs last in the NLU pipeline, so it sees the classifier's intent ranking. The assessment goes
+Runs last in the NLU pipeline. The rules' floor and the risk classifier's vote (hotline/risk.py,
+hotline/risk_classifier.py) decide; DIET's intents gate nothing. The assessment goes
 into the parse data as `risk` (the tracker's latest message, for actions and the console). When
 the message escalates, the intent is set to the safety intent of its main category with full
 confidence, so the safety rules answer it even in the middle of a form or after MORE.
@@ -14,16 +15,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from hotline.risk import assess
+from hotline.risk_classifier import vote
 
 RISK_KEY = "risk"
 
@@ -54,12 +50,8 @@ class RiskDetector(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
-            assessment = assess(
-                message.get(TEXT),
-                intent=intent.get(INTENT_NAME_KEY),
-                confidence=float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
-                intent_ranking=message.get(INTENT_RANKING_KEY) or [],
-            )
+            text = message.get(TEXT)
+            assessment = assess(text, vote(text))
             risk = assessment.as_dict()
             risk["classifier_intent"] = intent.get(INTENT_NAME_KEY)
             message.set(RISK_KEY, risk, add_to_output=True)
