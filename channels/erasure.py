@@ -14,11 +14,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, String, delete, inspect, select, text, update
+from sqlalchemy import Column, DateTime, String, delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from channels.sms_store import InboxMessage, SmsNumber
-from hotline.db import session_scope
+from channels.sms_store import HANDLING, PENDING, InboxMessage, SmsNumber
+from hotline.db import database_url, engine_for, session_scope
 from hotline.models import OPEN, Base, Escalation
 
 ERASED_PREFIX = "erased:"
@@ -48,9 +48,14 @@ def erase(session: Session, conversation_id: str) -> Erased:
     events = 0
     if _has_events_table(session):
         events = session.execute(text("DELETE FROM events WHERE sender_id = :id"), {"id": conversation_id}).rowcount
-    session.execute(update(InboxMessage).where(InboxMessage.conversation_id == conversation_id)
+    # Messages still waiting (sent right after the YES) are kept, and so is the number to answer them.
+    session.execute(update(InboxMessage).where(InboxMessage.conversation_id == conversation_id,
+                                               InboxMessage.status != PENDING)
                     .values(conversation_id=None, body=None))
-    session.execute(delete(SmsNumber).where(SmsNumber.conversation_id == conversation_id))
+    waiting = session.scalar(select(func.count(InboxMessage.id)).where(
+        InboxMessage.conversation_id == conversation_id, InboxMessage.status == PENDING))
+    if not waiting:
+        session.execute(delete(SmsNumber).where(SmsNumber.conversation_id == conversation_id))
     session.execute(delete(EraseRequest).where(EraseRequest.conversation_id == conversation_id))
     kept = session.execute(
         update(Escalation).where(Escalation.conversation_id == conversation_id)
@@ -79,7 +84,18 @@ def take_request(conversation_id: str, now: datetime, valid_for: timedelta) -> b
 
 def erase_now(conversation_id: str) -> Erased:
     with session_scope() as session:
-        return erase(session, conversation_id)
+        erased = erase(session, conversation_id)
+    checkpoint()
+    return erased
+
+
+def checkpoint() -> None:
+    """SQLite keeps recent pages in its write-ahead log: fold it into the (secure_delete) file and
+    truncate it, so erased text does not linger there. Best effort: a reader may hold pages back."""
+    url = database_url()
+    if url.startswith("sqlite"):
+        with engine_for(url).connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @dataclass(frozen=True)
@@ -91,25 +107,47 @@ class Purged:
 
 def purge_idle(now: datetime, retention: timedelta) -> Purged:
     """Erase every conversation idle longer than `retention` that has no open escalation, and drop
-    MessageSids older than that (Twilio stops retrying within hours)."""
+    MessageSids older than that (Twilio stops retrying within hours). Each conversation is re-checked
+    and erased in its own transaction, so one that woke up meanwhile is left alone."""
     cutoff = now - retention
     with session_scope() as session:
-        open_ids = set(session.scalars(select(Escalation.conversation_id).where(Escalation.status == OPEN)))
-        idle: set[str] = set()
+        candidates: set[str] = set()
         if _has_events_table(session):
             rows = session.execute(text("SELECT sender_id FROM events GROUP BY sender_id "
-                                        "HAVING MAX(timestamp) < :cutoff"),
-                                   {"cutoff": cutoff.timestamp() if cutoff.tzinfo else _epoch(cutoff)})
-            idle.update(sender for (sender,) in rows)
-        idle.update(session.scalars(select(SmsNumber.conversation_id).where(SmsNumber.updated_at < cutoff)))
-        idle -= open_ids
-        events = 0
-        for conversation_id in sorted(idle):
-            events += erase(session, conversation_id).events
+                                        "HAVING MAX(timestamp) < :cutoff"), {"cutoff": _epoch(cutoff)})
+            candidates.update(sender for (sender,) in rows)
+        candidates.update(session.scalars(select(SmsNumber.conversation_id).where(SmsNumber.updated_at < cutoff)))
+    erased = events = 0
+    for conversation_id in sorted(candidates):
+        with session_scope() as session:
+            if _still_idle(session, conversation_id, cutoff):
+                events += erase(session, conversation_id).events
+                erased += 1
+    with session_scope() as session:
         sids = session.execute(delete(InboxMessage).where(
             InboxMessage.received_at < cutoff, InboxMessage.status.in_(("done", "failed")))).rowcount
         session.execute(delete(EraseRequest).where(EraseRequest.requested_at < cutoff))
-    return Purged(conversations=len(idle), events=events, sids=sids)
+    checkpoint()
+    return Purged(conversations=erased, events=events, sids=sids)
+
+
+def _still_idle(session: Session, conversation_id: str, cutoff: datetime) -> bool:
+    """Idle by every record it has: old events, an old number, no waiting message, no open escalation."""
+    if session.scalar(select(Escalation.id).where(Escalation.conversation_id == conversation_id,
+                                                  Escalation.status == OPEN)) is not None:
+        return False
+    if session.scalar(select(InboxMessage.id).where(InboxMessage.conversation_id == conversation_id,
+                                                    InboxMessage.status.in_((PENDING, HANDLING)))) is not None:
+        return False
+    number = session.get(SmsNumber, conversation_id)
+    if number is not None and number.updated_at >= cutoff:
+        return False
+    if _has_events_table(session):
+        latest = session.scalar(text("SELECT MAX(timestamp) FROM events WHERE sender_id = :id"),
+                                {"id": conversation_id})
+        if latest is not None and latest >= _epoch(cutoff):
+            return False
+    return True
 
 
 def _epoch(naive_utc: datetime) -> float:

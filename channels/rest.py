@@ -25,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import erase_requests
+from channels.escalation_guard import ensure_escalated
 from channels.limits import cut_message, cut_notice
 from harbor.pseudonyms import REST_PREFIX
 from harbor.settings import rest_token
@@ -81,6 +82,7 @@ class TokenRestInput(RestInput):
             try:
                 await on_new_message(UserMessage(text, collector, conversation_id, input_channel=self.name(),
                                                  metadata=metadata))
+                await ensure_escalated(request.app, conversation_id, self.name())
             except CancelledError:
                 log.error("a REST message timed out before the bot answered")
             except Exception:

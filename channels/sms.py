@@ -39,6 +39,7 @@ from twilio.request_validator import RequestValidator
 
 from channels import erase_requests, sms_store
 from channels.advocate_sms import handle_if_advocate, is_advocate
+from channels.escalation_guard import ensure_escalated
 from channels.keywords import keyword
 from channels.limits import REQUEST_MAX_BYTES, cut_message, cut_notice
 from channels.sms_inbox import SmsInboxWorker
@@ -47,6 +48,7 @@ from channels.texts import channel_text
 from harbor.gsm7 import to_gsm7
 from harbor.pseudonyms import e164, sms_conversation_id
 from harbor.twilio_gateway import PermanentSendError, RetryableSendError, TwilioGateway, TwilioSettings
+from hotline.pager import scrubbed
 
 log = logging.getLogger("harbor.sms")
 WEBHOOK_PATH = "/webhooks/sms/webhook"
@@ -92,11 +94,11 @@ class TwilioRestOutput(OutputChannel):
                 return
             except PermanentSendError as error:
                 # The number cannot be reached (4xx): retrying will not help; the turn is still saved.
-                self._lost(f"refused by the provider: {error}")
+                self._lost(f"refused by the provider: {scrubbed(error)}")
                 return
             except RetryableSendError as error:
                 if attempt == SEND_ATTEMPTS:
-                    self._lost(f"after {attempt} attempts: {error}")
+                    self._lost(f"after {attempt} attempts: {scrubbed(error)}")
                     return
                 await asyncio.sleep(0.5 * 2 ** attempt)
 
@@ -238,6 +240,8 @@ class SmsInput(InputChannel):
             return
         await on_new_message(UserMessage(row.body or "", output, sender_id=conversation_id, input_channel="sms",
                                          message_id=row.message_sid))
+        if app is not None:
+            await ensure_escalated(app, conversation_id, "sms")
 
     def _authenticated_form(self, request: Request) -> tuple[dict[str, str], HTTPResponse | None]:
         """The form's fields, or the 4xx to answer: unreadable (400/413/415) or unsigned (403)."""

@@ -8,8 +8,9 @@ Guarantees (with channels/sms_store.py):
   conversations are handled concurrently;
 - a row is claimed with a conditional UPDATE and a lease that is renewed while it is handled, so
   two workers (replicas) never handle one row at once;
-- a handler that fails is retried (backoff) up to MAX_ATTEMPTS, then the row is marked failed and
-  logged loudly; it never blocks the conversation's later messages for good.
+- a handler that fails is retried (backoff up to a minute) up to MAX_ATTEMPTS, then the row is
+  marked failed and logged loudly, its text kept for an operator to replay; it never blocks the
+  conversation's later messages for good.
 A worker killed between its claim and its finish hands the message to the next worker once the
 lease runs out: at least once, and the reply goes out once unless the crash fell after the send.
 """
@@ -30,7 +31,8 @@ log = logging.getLogger("harbor.sms.inbox")
 LEASE = timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20.0
 POLL_SECONDS = 1.0
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 8  # backoff 2, 4 ... 60 s: about four minutes before a message is given up
+MAX_BACKOFF_SECONDS = 60
 
 Handler = Callable[[InboxMessage], Awaitable[None]]
 
@@ -104,22 +106,27 @@ class SmsInboxWorker:
     async def _handle_one(self, row: InboxMessage) -> None:
         self.attempts += 1
         renewer = asyncio.create_task(self._renew(row.id))
+        failure: Exception | None = None
         try:
             await self.handle(row)
-        except Exception:
+        except Exception as error:
+            failure = error
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer  # a renewal in flight must not overwrite the retry time set below
+        if failure is not None:
             if row.attempts >= MAX_ATTEMPTS:
                 self.failed += 1
                 log.error("SMS MESSAGE NOT HANDLED: inbox row %s failed %s times (failed so far: %s)",
-                          row.id, row.attempts, self.failed, exc_info=True)
+                          row.id, row.attempts, self.failed, exc_info=failure)
                 await asyncio.to_thread(sms_store.finish, row.id, FAILED, self.clock())
             else:
-                delay = timedelta(seconds=2 ** row.attempts)
+                delay = timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2 ** row.attempts))
                 log.warning("inbox row %s failed (attempt %s); retrying in %.0f s", row.id, row.attempts,
-                            delay.total_seconds(), exc_info=True)
+                            delay.total_seconds(), exc_info=failure)
                 await asyncio.to_thread(sms_store.release, row.id, self.clock() + delay)
             return
-        finally:
-            renewer.cancel()
         self.handled += 1
         await asyncio.to_thread(sms_store.finish, row.id, DONE, self.clock())
 

@@ -168,10 +168,13 @@ def extend_lease(row_id: int, until: datetime) -> None:
 
 
 def finish(row_id: int, status: str, now: datetime) -> None:
-    """Done (or failed for good): the text is cleared, the MessageSid stays to drop retries."""
+    """Done: the text is cleared, the MessageSid stays to drop retries. Failed for good: the text is
+    kept for an operator to replay (the retention purge removes it with the conversation)."""
+    values = {"status": status, "lease_until": None, "handled_at": now}
+    if status == DONE:
+        values["body"] = None
     with session_scope() as session:
-        session.execute(update(InboxMessage).where(InboxMessage.id == row_id)
-                        .values(status=status, body=None, lease_until=None, handled_at=now))
+        session.execute(update(InboxMessage).where(InboxMessage.id == row_id).values(**values))
 
 
 def release(row_id: int, retry_at: datetime) -> None:

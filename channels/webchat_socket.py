@@ -36,6 +36,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels.erase_requests import intercept
+from channels.escalation_guard import ensure_escalated
 from channels.limits import cut_message, cut_notice
 from channels.texts import channel_text
 from channels.web_sessions import SessionTokens, SocketSessions, new_conversation_id, resume
@@ -152,6 +153,8 @@ class WebChatSocket(SocketIOInput):
             message = UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), conversation_id,
                                   input_channel=self.name(), metadata=_metadata(data.get(self.metadata_key)))
             await on_new_message(message)
+            if app() is not None:
+                await ensure_escalated(app(), conversation_id, self.name())
 
         return socket_blueprint
 

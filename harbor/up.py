@@ -131,6 +131,16 @@ class SeedFailed(RuntimeError):
     pass
 
 
+def shown_url(url: str) -> str:
+    """A database URL fit for a terminal or a log: its password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unreadable DATABASE_URL)"
+
+
 def load_seed_directory(database_url: str) -> str:
     """Merge the seed programs into the directory (idempotent; imported rows are left alone).
 
@@ -154,7 +164,7 @@ def banner(settings: ServerSettings) -> str:
         f"  Rasa HTTP API:    {settings.rasa_url}",
         "                    (auth token: $HARBOR_RASA_TOKEN or var/secrets/rasa_token)",
         f"  Action server:    {settings.actions_url}",
-        f"  Database:         {settings.database_url}",
+        f"  Database:         {shown_url(settings.database_url)}",
         f"  Pager:            {pager_destination()}",
         f"  Logs:             {var_dir() / 'log'}",
         "A process that dies is restarted; see its log. Talk to it in another terminal: .venv/bin/harbor chat",
@@ -182,7 +192,7 @@ def run_up(settings: ServerSettings, say: Callable[[str], None], as_json: bool =
         if as_json:
             print(json.dumps({"status": "ready", "rest_webhook": settings.rest_webhook_url,
                               "rasa": settings.rasa_url, "actions": settings.actions_url,
-                              "database": settings.database_url}), flush=True)
+                              "database": shown_url(settings.database_url)}), flush=True)
         else:
             print(banner(settings), flush=True)
         return supervisor.watch()

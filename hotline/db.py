@@ -41,7 +41,8 @@ def _engine_for(url: str) -> Engine:
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        # hide_parameters: a failed statement's values (message text) never reach a log line.
+        engine = create_engine(url, future=True, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -56,7 +57,7 @@ def _engine_for(url: str) -> Engine:
             cursor.execute("PRAGMA cache_size=-32000")
             cursor.close()
     else:
-        engine = create_engine(url, future=True, pool_pre_ping=True)
+        engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
     Base.metadata.create_all(engine)
     return engine
 

@@ -7,7 +7,10 @@ Guarantees:
   most ACK_CODE_TRIES draws, then AckCodeError (never an endless loop).
 - Page storm: when more than `page_storm_per_minute` escalations were opened in the last
   STORM_WINDOW_SECONDS, a new one is still written (the queue shows it) but its pages are written
-  as HELD: the pager never sends them and the escalation has no re-page timer. The supervisor on
+  as HELD and it has no re-page timer, unless it is imminent: danger right now is never held, and a
+  held one that turns imminent is released at once. When the window is quiet again, the pager lets
+  held escalations out oldest first, no faster than the limit per minute (`release_after_storm`):
+  a storm delays pages, it never loses them. The supervisor on
   call gets one storm alert (counts, an id range, the queue link; no ACK code), and no second one
   while an alert is younger than STORM_ALERT_QUIET_SECONDS. The count and the alert decision are
   serialised across processes (SQLite's single writer; a PostgreSQL advisory lock), so concurrent
@@ -140,6 +143,9 @@ def _update(session: Session, existing: Escalation, level: str, categories: list
     paged: list[str] = []
     if LEVEL_ORDER[level] > LEVEL_ORDER[existing.level]:
         existing.level = level
+        if held and level == "imminent":
+            release(session, existing, config, now)  # danger now: out of the storm at once
+            held = False
         # A held escalation stays held: raising its level must not slip a page out of the storm.
         on_call = who_is_on_call(session, now)
         if enqueue_page(session, existing, on_call.primary, "primary", config, now, held=held) and not held:
@@ -151,7 +157,8 @@ def _update(session: Session, existing: Escalation, level: str, categories: list
 def _page_new(session: Session, escalation: Escalation, config: HotlineConfig, now: datetime) -> Opened:
     on_call = who_is_on_call(session, now)
     recent, first_id = _recent_openings(session, now)
-    held = recent > config.page_storm_per_minute
+    # Danger right now is never held: a flood must not silence the one message that cannot wait.
+    held = recent > config.page_storm_per_minute and escalation.level != "imminent"
     if held:
         escalation.next_action_at = None  # no re-page timer: the supervisor triages the storm
     roles = _enqueue_first_pages(session, escalation, on_call, config, now, held)
@@ -171,6 +178,29 @@ def _enqueue_first_pages(session: Session, escalation: Escalation, on_call: OnCa
     # Nobody on shift: go straight to the backup and the supervisor rather than wait.
     return [role for role, person in (("backup", on_call.backup), ("supervisor", on_call.supervisor))
             if enqueue_page(session, escalation, person, role, config, now, held)]
+
+
+def release(session: Session, escalation: Escalation, config: HotlineConfig, now: datetime) -> None:
+    """Send an escalation's held pages now and give it its ACK timer back."""
+    session.execute(update(Page).where(_escalation_pages(escalation.id), Page.status == HELD)
+                    .values(status=PENDING, next_attempt_at=now).execution_options(synchronize_session=False))
+    escalation.next_action_at = now + timedelta(seconds=config.ack_timeout_seconds)
+    escalation.updated_at = now
+    log.warning("ESC-%s: held pages released", escalation.id)
+
+
+def release_after_storm(session: Session, config: HotlineConfig, now: datetime, budget: int) -> list[int]:
+    """Once the storm has passed (the window holds no more openings than the limit), release up to
+    `budget` held open escalations, oldest first, so a storm delays pages but never loses them."""
+    recent, _ = _recent_openings(session, now)
+    if recent > config.page_storm_per_minute or budget <= 0:
+        return []
+    held_ids = select(Page.escalation_id).where(Page.status == HELD)
+    waiting = list(session.scalars(select(Escalation).where(Escalation.status == OPEN, Escalation.id.in_(held_ids))
+                                   .order_by(Escalation.id).limit(budget)))
+    for escalation in waiting:
+        release(session, escalation, config, now)
+    return [e.id for e in waiting]
 
 
 def _recent_openings(session: Session, now: datetime) -> tuple[int, int]:

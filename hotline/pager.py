@@ -9,10 +9,11 @@ run at once:
   already went out (at-least-once, with dedupe);
 - escalation timers are `next_action_at` columns: no ACK after the ack timeout pages the
   primary again and the backup; after the supervisor timeout, the supervisor;
-- a page held in a page storm (status "held", written by hotline/escalations.py) is never
-  claimed or sent, and its escalation has no timer (`next_action_at` is empty), so a storm
-  cannot become a flood of re-pages; the supervisor's one storm alert is an ordinary pending
-  row and goes out like any page, once;
+- a page held in a page storm (status "held", written by hotline/escalations.py) is not claimed
+  or sent while the storm lasts, and its escalation has no timer, so a storm cannot become a flood
+  of re-pages; once the window is quiet, `release_held` lets held escalations out oldest first at
+  no more than the storm limit per minute (counted by this worker), with their ACK timers back;
+  the supervisor's one storm alert is an ordinary pending row and goes out like any page, once;
 - an ACK (by text or CLI) cancels the escalation's pending and held pages in the same
   transaction, so nothing about it is sent afterwards (a page already claimed finishes);
 - pages carry ids, levels and links only (hotline/pages.py, GSM-7); the worker's log names a
@@ -36,7 +37,7 @@ from sqlalchemy.orm import sessionmaker
 
 from harbor.twilio_gateway import PermanentSendError, RetryableSendError
 from hotline.config import HotlineConfig
-from hotline.escalations import enqueue_page
+from hotline.escalations import enqueue_page, release_after_storm
 from hotline.models import FAILED, OPEN, PENDING, SENDING, SENT, Escalation, Page
 from hotline.pages import reference_marker
 from hotline.roster import who_is_on_call
@@ -107,10 +108,12 @@ class PagerWorker:
         self.clock = clock
         self.sent = 0
         self.failed = 0
+        self._released: list[datetime] = []  # when held escalations were let out (rate-limited)
 
     async def run_once(self) -> int:
-        """One pass: advance timers, then deliver every due page. Returns pages handled."""
+        """One pass: advance timers, release what a passed storm held, then deliver every due page."""
         self.advance_timers()
+        self.release_held()
         handled = 0
         for page_id in self._due_page_ids():
             claimed = self._claim(page_id)
@@ -130,6 +133,16 @@ class PagerWorker:
                 await asyncio.wait_for(stop.wait(), timeout=self.config.poll_seconds)
 
     # --- escalation timers ---------------------------------------------------------------
+    def release_held(self) -> None:
+        """After a page storm, held escalations go out at no more than the storm limit per minute."""
+        now = self.clock()
+        self._released = [t for t in self._released if t > now - timedelta(seconds=60)]
+        budget = self.config.page_storm_per_minute - len(self._released)
+        with self.sessions() as session:
+            released = release_after_storm(session, self.config, now, budget)
+            session.commit()
+        self._released.extend(now for _ in released)
+
     def advance_timers(self) -> None:
         now = self.clock()
         with self.sessions() as session:

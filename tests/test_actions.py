@@ -149,7 +149,8 @@ def test_escalate_in_a_page_storm_writes_the_escalation_but_does_not_promise_a_p
     url = f"sqlite:///{tmp_path / 'hotline.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("HARBOR_PAGE_STORM_PER_MINUTE", "1")  # the second new escalation in a minute is a storm
-    risk = {"escalates": True, "level": "imminent", "categories": ["imminent_danger"]}
+    # High, not imminent: danger right now is never held (tests/test_page_storm.py).
+    risk = {"escalates": True, "level": "high", "categories": ["imminent_danger"]}
     first, _ = run(ActionEscalate(), _risky_tracker(risk, sender="sms:0a1b2c"))
     assert first[0]["response"] == "utter_escalate_danger"
     second, _ = run(ActionEscalate(), _risky_tracker(risk, sender="sms:3d4e5f"))

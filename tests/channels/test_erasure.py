@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from channels import erasure, sms_store
 from channels.erase_requests import intercept, is_delete_request
+from channels.sms_store import InboxMessage
 from hotline.db import session_scope
 from hotline.models import OPEN, Escalation
 
@@ -56,6 +57,21 @@ async def test_delete_then_yes_erases_messages_plan_number_and_unlinks_the_escal
         assert escalation.conversation_id.startswith("erased:")
         assert (escalation.level, escalation.categories, escalation.status) == ("high", "self_harm", OPEN)
     assert sms_store.accept("SM1", None, "text", "hi") is False  # Twilio's retry is still dropped
+
+
+async def test_a_message_sent_right_after_yes_is_still_answered(tracker_store):
+    conversation = "sms:def"
+    sms_store.accept("SM10", conversation, "text", "DELETE", number=NUMBER)
+    sms_store.accept("SM11", conversation, "text", "YES", number=NUMBER)
+    sms_store.accept("SM12", conversation, "text", "wait hes here", number=NUMBER)
+    for row_id in (1, 2):  # the worker has handled DELETE and is handling YES
+        sms_store.finish(row_id, "done", datetime.utcnow())
+    await intercept(conversation, "DELETE", "sms")
+    await intercept(conversation, "YES", "sms")
+    assert sms_store.number_for(conversation) == NUMBER  # still needed to answer the waiting message
+    with session_scope() as session:
+        waiting = session.scalars(select(InboxMessage.body).where(InboxMessage.conversation_id == conversation))
+        assert list(waiting) == ["wait hes here"]
 
 
 async def test_anything_but_yes_keeps_the_conversation(tracker_store):
