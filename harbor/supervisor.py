@@ -72,6 +72,7 @@ class Child:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         self._started_at = time.monotonic()
 
@@ -124,6 +125,18 @@ class Child:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: if the supervisor itself dies (even by kill -9), the kernel sends
+    this child SIGTERM, so no orphaned server keeps a port or pages on its own. Linux only."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: Ctrl-C and SIGTERM still stop the children through the supervisor
 
 
 def describe_exit(code: int) -> str:

@@ -144,3 +144,30 @@ def test_logs_and_run_state_are_private(tmp_path: Path, project_root: Path):
         assert "from before" in old_log.read_text()
         supervised.process.send_signal(signal.SIGINT)
         assert supervised.process.wait(timeout=PATIENCE_SECONDS) == 0
+
+
+def test_a_supervisor_killed_outright_takes_its_children_with_it(supervised: Supervised):
+    """kill -9 of `harbor up` itself: no orphaned server keeps its port or pages on its own."""
+    children = list(supervised.pids().values())
+    supervised.process.kill()
+    supervised.process.wait()
+
+    def gone() -> bool:
+        for pid in children:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                continue
+            if _is_zombie(pid):
+                continue
+            return False
+        return True
+
+    supervised.wait_for(gone, "the children to stop after their supervisor died")
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
