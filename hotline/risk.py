@@ -8,9 +8,9 @@ going to kill myself in the shower"), not a general question, not the classifier
 of the statement itself ("i would never kill myself") makes it concern, never none.
 
 1. The rule layer (hotline/risk_rules.py) finds danger in the words, texting spellings included.
-   A match whose words lie inside an idiom ("this homework is killing me") is the idiom and counts
-   for nothing; an ambiguous match ("i'm trapped", "come get me") near an idiom, or in a message
-   that laughs ("lol", "jk"), drops to concern.
+   An ambiguous match whose words lie inside an idiom ("this homework is killing me") is the idiom
+   and counts for nothing; one near an idiom, or in a message that laughs ("lol", "jk"; never for
+   self-harm), drops to concern. Explicit matches stand, even inside an idiom.
 2. A caregiver's or provider's general question ("what are the warning signs ...") lowers an
    ambiguous or third-person exploitation or abuse hit to concern; a first-person one stands.
 3. Urgency ("right now", "help me") makes a high danger, self-harm or abuse hit imminent.
@@ -97,7 +97,7 @@ def _explicit(hit: RuleHit, doc: Doc) -> bool:
     sold") may still be a caregiver's general question: there, only a first-person hit is explicit."""
     if not hit.explicit or hit.category not in (p.EXPLOITATION, p.ABUSE):
         return hit.explicit
-    words = doc[max(0, hit.start - 2):hit.end].text.split()
+    words = doc[max(0, hit.start - 2):min(len(doc), hit.end + 2)].text.split()
     if set(words) & {"i", "me", "myself", "am"}:
         return True
     # "my" counts unless it introduces someone else ("my daughter is being sold").
@@ -125,12 +125,13 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
             signals.append(signal)
 
     for hit in layer.hits(doc):
-        if hit.inside_idiom:
-            continue  # the danger words are the idiom itself
+        explicit = _explicit(hit, doc)
+        if hit.inside_idiom and not explicit:
+            continue  # the words are the idiom itself
         level = hit.level
         negated = hit.negated and hit.rule not in p.NEGATION_SAFE_RULES
-        context_lowers = not _explicit(hit, doc) and (
-            hit.near_idiom or joking
+        context_lowers = not explicit and (
+            hit.near_idiom or (joking and hit.category != p.SELF_HARM)
             or (general_question and hit.category in (p.EXPLOITATION, p.ABUSE) and not _first_person(hit.text))
             or (info_request and hit.rule in p.INFO_REQUEST_RULES))
         if negated or context_lowers:

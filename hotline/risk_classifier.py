@@ -4,8 +4,8 @@ Trained in seconds (scikit-learn) on the labelled training side (every bot/risk_
 NLU examples (risk intents as their category, every other intent as none); never on the held-out
 set. Character 2-5-grams carry texting spellings; word 1-2-grams carry phrasing.
 
-The threshold is recall-first and chosen on a validation split of the training side, never on the
-held-out set: out-of-fold probabilities from stratified 5-fold cross-validation, then the lowest
+The threshold is recall-first within a page budget, chosen on a validation split of the training
+side, never on the held-out set: out-of-fold probabilities from stratified 5-fold cross-validation, then the lowest
 threshold (the most recall) at which the live decision, rules' floor OR classifier, pages for at
 most FALSE_ESCALATION_BUDGET of the validation messages that need no page. A page wakes a person;
 that budget is what buys recall. The threshold, with the recall, precision and false-escalation
@@ -84,12 +84,21 @@ def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[tuple[str, str]]:
 
 
 def training_rows() -> list[tuple[str, str]]:
-    rows = [row for path in sorted(RISK_DATA.glob("*.tsv")) for row in load_labelled(path)]
-    return rows + nlu_examples()
+    """Every labelled message once (after normalising), so no copy sits on both sides of a fold;
+    where copies disagree, a risk label wins over none."""
+    rows = [row for path in sorted(RISK_DATA.glob("*.tsv")) for row in load_labelled(path)] + nlu_examples()
+    kept: dict[str, tuple[str, str]] = {}
+    for label, text in rows:
+        key = normalise(text)
+        if key not in kept or (kept[key][0] == NONE and label != NONE):
+            kept[key] = (label, text)
+    return list(kept.values())
 
 
 def fingerprint(rows: list[tuple[str, str]]) -> str:
-    digest = hashlib.sha256(f"v{VERSION}|{FALSE_ESCALATION_BUDGET}".encode())
+    import sklearn
+
+    digest = hashlib.sha256(f"v{VERSION}|{FALSE_ESCALATION_BUDGET}|sklearn {sklearn.__version__}".encode())
     for label, text in rows:
         digest.update(f"{label}\t{text}\n".encode())
     return digest.hexdigest()
@@ -128,6 +137,10 @@ def choose_threshold(scores: list[float], is_risk: list[bool], rules_page: list[
     only_classifier = sorted((s for s, risk, rule in rows if not risk and not rule), reverse=True)
     room = budget - always_paged
     threshold = 1.0 if room < 0 else (only_classifier[room] + 1e-9 if room < len(only_classifier) else 0.0)
+    if room < 0:
+        log.error("RISK CLASSIFIER SILENCED: the rules alone page %s of %s validation messages that need no "
+                  "page, over the %.0f%% budget; the classifier cannot vote until that is fixed",
+                  always_paged, negatives, FALSE_ESCALATION_BUDGET * 100)
     caught = sum(1 for s, risk, rule in rows if risk and (rule or s >= threshold))
     false = sum(1 for s, risk, rule in rows if not risk and (rule or s >= threshold))
     return Validation(threshold=threshold, recall=caught / positives if positives else 1.0,
@@ -177,6 +190,7 @@ def save(classifier: RiskClassifier, path: Path = MODEL_PATH) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(classifier, path)
     path.with_suffix(".json").write_text(json.dumps({
+        "sha256": _sha256(path),
         "threshold": classifier.validation.threshold, "recall": classifier.validation.recall,
         "precision": classifier.validation.precision,
         "false_escalation_rate": classifier.validation.false_escalation_rate,
@@ -188,17 +202,33 @@ def ensure_trained(force: bool = False, path: Path = MODEL_PATH) -> tuple[RiskCl
     """The saved classifier when its training data is unchanged; else train and save. (model, trained?)"""
     rows = training_rows()
     if not force and path.exists():
-        saved = load(path)
-        if saved.data_fingerprint == fingerprint(rows):
+        try:
+            saved = load(path)
+        except ClassifierFileError:
+            saved = None
+        if saved is not None and saved.data_fingerprint == fingerprint(rows):
             return saved, False
     classifier = train(rows)
     save(classifier, path)
     return classifier, True
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class ClassifierFileError(RuntimeError):
+    """The saved classifier is not the file `harbor train` wrote: it is never unpickled."""
+
+
 def load(path: Path = MODEL_PATH) -> RiskClassifier:
+    """Unpickle only the exact file `save` wrote (its sha256 is in the .json beside it)."""
     import joblib
 
+    meta = path.with_suffix(".json")
+    expected = json.loads(meta.read_text()).get("sha256") if meta.exists() else None
+    if expected is None or expected != _sha256(path):
+        raise ClassifierFileError(f"{path} does not match {meta.name}; retrain with `harbor train`")
     return joblib.load(path)
 
 
@@ -208,7 +238,11 @@ def live_classifier(path: Path = MODEL_PATH) -> RiskClassifier | None:
     if not path.exists():
         log.error("NO RISK CLASSIFIER at %s: scoring with the rules alone; run `harbor train`", path)
         return None
-    return load(path)
+    classifier = load(path)
+    if classifier.data_fingerprint != fingerprint(training_rows()):
+        log.warning("the risk classifier was trained on other data than bot/risk_data and the NLU examples "
+                    "hold now; run `harbor train`")
+    return classifier
 
 
 def vote(text: str | None) -> ClassifierVote | None:

@@ -136,10 +136,30 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < s_end and s_start < end for s_start, s_end in spans)
 
 
+def _is_negation(doc: Doc, i: int) -> bool:
+    token = doc[i]
+    if not (token.lower_ in p.NEGATIONS or token.lemma_ == "not"):
+        return False
+    following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    return following not in ("stop", "stops", "stopping")  # "he won't stop hitting me" is no denial
+
+
 def _negated(doc: Doc, start: int, end: int) -> bool:
-    """A negation just before the match or inside it ("he would never hurt me")."""
-    window = doc[max(0, start - NEGATION_WINDOW):end]
-    return any(t.lower_ in p.NEGATIONS or t.lemma_ == "not" for t in window)
+    """A negation of the matched statement itself: inside the match ("he would never hurt me"), or
+    just before it in the same clause ("i would never kill myself"). Looking back stops at
+    punctuation, at a new subject ("no i'm not ok i want to die") and when the match names its own
+    subject ("if i don't pay he will kill me"); a leading "no" is a reply, not a denial ("no he raped me")."""
+    if any(_is_negation(doc, i) for i in range(start, end)):
+        return True
+    if doc[start].lower_ in p.SUBJECTS:
+        return False
+    for i in range(start - 1, max(-1, start - NEGATION_WINDOW - 1), -1):
+        token = doc[i]
+        if token.is_punct or token.lower_ in p.SUBJECTS or token.lower_ in p.CLAUSE_WORDS:
+            return False
+        if token.lower_ != "no" and _is_negation(doc, i):
+            return True
+    return False
 
 
 def _sex_for_exchange(text: str) -> str:

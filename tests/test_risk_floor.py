@@ -22,8 +22,11 @@ def _about_someone_else(rule: p.Rule, phrase: str) -> bool:
 
 EXPLICIT = [(rule, phrase) for rule in p.RULES if rule.explicit for phrase in rule.phrases
             if not _about_someone_else(rule, phrase)]
-# Every everyday context the vocabulary knows: its idioms and its general-question openings.
-CONTEXTS = sorted(set(p.IDIOMS) | set(p.GENERAL_QUESTION_PHRASES))
+# Every everyday context the vocabulary knows (its idioms, general-question openings and laughter),
+# and the replies and clauses people put around a statement ("no,", "i'm not ok but").
+CONTEXTS = sorted(set(p.IDIOMS) | set(p.GENERAL_QUESTION_PHRASES) | set(p.JOKE_MARKERS)
+                  | {"no", "no,", "no lie", "i'm not ok but", "i didn't go to school and", "idk why but"})
+FILLERS = ["", "really", "just", "like"]
 # One word each, as the patterns' word classes are (risk_patterns.PERSON, FAMILY, ...).
 CLASSES = {"PERSON": ["he", "she", "they", "someone", "boyfriend", "pimp", "guy"],
            "FAMILY": ["dad", "mom", "stepdad", "foster", "uncle", "staff"],
@@ -36,6 +39,7 @@ def render(phrase: str, pick: Callable[[list[str]], str]) -> str:
     words = []
     for part in phrase.split():
         if part == "*":
+            words.append(pick(FILLERS))
             continue
         optional = part.endswith("?") and len(part) > 1
         part = part.rstrip("?") if optional else part
@@ -70,7 +74,7 @@ def explicit_in_context(draw):  # type: ignore[no-untyped-def]
 def test_every_explicit_phrase_alone_escalates_at_its_level():
     missed = []
     for rule, phrase in EXPLICIT:
-        text = first_person(rule, render(phrase, lambda options: options[0]))
+        text = first_person(rule, render(phrase, lambda options: options[0] or options[-1]))
         result = assess(text)
         if not (result.escalates and LEVELS_BY_NAME[result.level] >= rule.level):
             missed.append(f"{rule.name}: {text!r} -> {result.level}")
@@ -98,8 +102,15 @@ def test_a_negated_explicit_statement_stays_at_concern_or_above(data):
     assert LEVELS_BY_NAME[assess(text).level] >= p.CONCERN, text
 
 
-def test_the_issue_examples():
-    for text in ["i'm going to kill myself in the shower", "he choked me with a pillow", "my stepdad touches me "
-                 "and then we go shaving", "i took 30 pills and some vitamins", "he has a knife collection and "
-                 "he said he will kill me", "i want to kill myself lol this homework is killing me"]:
-        assert assess(text).escalates, text
+MIXED = [
+    "he raped me lol", "no he raped me", "no lie i want to die", "no point. want to die",
+    "he said if i don't pay he will kill me", "my stepdad won't stop touching me",
+    "i wasn't thinking and took 30 pills", "i'm not going to school tomorrow, i want to kill myself",
+    "i keep thinking about suicide lol", "i'm going to kill myself in the shower", "he choked me with a pillow",
+    "my stepdad touches me and then we go shaving", "i took 30 pills and some vitamins",
+    "he has a knife collection and he said he will kill me", "i want to kill myself lol this homework is killing me",
+]
+
+
+def test_explicit_danger_beside_everyday_words_escalates():
+    assert [text for text in MIXED if not assess(text).escalates] == []

@@ -9,6 +9,7 @@ confidence, so the safety rules answer it even in the middle of a form or after 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -18,10 +19,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from hotline.risk import assess
+from hotline.risk import ClassifierVote, assess
 from hotline.risk_classifier import vote
 
 RISK_KEY = "risk"
+log = logging.getLogger("harbor.risk")
 
 # Which safety rule answers an escalating message, by its most urgent category.
 SAFETY_INTENT_BY_CATEGORY = [
@@ -40,6 +42,15 @@ def safety_intent(categories: list[str]) -> str:
     return "in_danger_now"
 
 
+def _vote_or_none(text: str | None) -> ClassifierVote | None:
+    """The classifier's vote; if it cannot vote (a broken model file), the rules' floor still scores."""
+    try:
+        return vote(text)
+    except Exception:
+        log.exception("RISK CLASSIFIER FAILED: scoring with the rules alone; run `harbor train`")
+        return None
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RiskDetector(GraphComponent):
     @classmethod
@@ -51,7 +62,7 @@ class RiskDetector(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             text = message.get(TEXT)
-            assessment = assess(text, vote(text))
+            assessment = assess(text, _vote_or_none(text))
             risk = assessment.as_dict()
             risk["classifier_intent"] = intent.get(INTENT_NAME_KEY)
             message.set(RISK_KEY, risk, add_to_output=True)
