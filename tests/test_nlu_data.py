@@ -61,6 +61,25 @@ def test_holdout_never_appears_in_training(training, holdout):
     assert [text for _, text in holdout if _normal(text) in seen] == []
 
 
+def test_holdout_is_not_even_nearly_in_training(training, holdout):
+    """Similarity >= 0.85 after lower-casing and dropping punctuation is a copy, not a test. (Messages
+    without words are scored by a rule component, not learned: they are not compared.)"""
+    from difflib import SequenceMatcher
+
+    seen = [_normal(text) for _, text in training]
+    copies = []
+    for intent, text in holdout:
+        mine = _normal(text)
+        if intent == "no_words" or not re.search(r"\w", mine):
+            continue
+        for theirs in seen:
+            matcher = SequenceMatcher(None, mine, theirs, autojunk=False)
+            if matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+                copies.append((text, theirs))
+                break
+    assert copies == []
+
+
 def test_no_example_is_labelled_with_two_intents(training):
     labels: dict[str, set[str]] = {}
     for intent, text in training:
