@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         missing = len(sent_at)
     finally:
         harbor.send_signal(signal.SIGINT)
-        harbor.wait(timeout=60, headers=auth)
+        harbor.wait(timeout=60)
         fake.terminate()
         fake.wait(timeout=10)
 
