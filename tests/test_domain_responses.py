@@ -90,3 +90,8 @@ def test_every_topic_answer_cites_the_seed():
 def test_keywords_the_bot_offers_are_in_the_training_data(keyword):
     nlu = "\n".join(p.read_text() for p in (PROJECT_ROOT / "bot" / "data" / "nlu").glob("*.yml"))
     assert f"    - {keyword}\n" in nlu
+
+
+def test_no_response_shows_our_internal_words(responses):
+    internal = re.compile(r"\b(seed|slot|slots|intent|intents)\b|utter_", re.IGNORECASE)
+    assert {name: text for name, text in responses.items() if internal.search(text)} == {}
