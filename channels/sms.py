@@ -148,15 +148,12 @@ class SmsInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("harbor_sms", __name__)
 
-        async def handle(row: InboxMessage) -> None:
-            await self._handle_inbox_row(row, on_new_message, webhook_app.get("app"))
-
-        webhook_app: dict[str, Any] = {}
-
         @webhook.listener("after_server_start")
         async def start_inbox(app: Any, _loop: Any) -> None:
             # The agent is loaded before the server starts: rows left by a crash are handled now.
-            webhook_app["app"] = app
+            async def handle(row: InboxMessage) -> None:
+                await self._handle_inbox_row(row, on_new_message, app)
+
             self.inbox = SmsInboxWorker(handle)
             self.inbox.start()
 
