@@ -66,7 +66,7 @@ class Validation:
 def load_labelled(path: Path) -> list[tuple[str, str]]:
     """(label, text) rows of a labelled TSV whose comment lines start with #."""
     rows = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    return [(r["label"], r["text"]) for r in csv.DictReader(rows, delimiter="\t")]
+    return [(r["label"], r["text"]) for r in csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE)]
 
 
 def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[tuple[str, str]]:

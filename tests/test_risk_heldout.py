@@ -1,5 +1,5 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent one (tests/risk/heldout_independent.tsv), written by someone who saw neither the rules
+the independent one (tests/risk/heldout_2026-11-26b.tsv), written by someone who saw neither the rules
 nor the data, and used once per change."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hotline import risk_patterns as p
 from hotline.risk_classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[1]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_independent.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-11-26b.tsv"
 NEAR = 0.85
 
 
@@ -77,10 +77,9 @@ def test_the_live_path_on_the_independent_held_out_set():
 # The first measurement of this design on this set, less one message per category of slack; the
 # goals (recall >= 0.98 danger and self-harm, >= 0.95 exploitation, <= 5% false escalations) are
 # not met here yet: see README, "Risk triage and escalation".
-# Measured 2026-11-26 (fourth measurement, after the review: negation scoped to its clause,
-# explicit matches kept even inside an idiom, duplicates out of the classifier's folds): recall
-# abuse 0.639, exploitation 0.800, imminent_danger 0.976, self_harm 0.811, third_party 0.810;
-# false escalations 0.142.
-HELD_OUT_FLOORS = {"abuse": 0.61, "exploitation": 0.775, "imminent_danger": 0.95, "self_harm": 0.78,
-                   "third_party": 0.76}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.151
+# Measured once, 2026-11-26, on this set's first use (the earlier set retired to bot/risk_data after it
+# had been measured while rules and data changed): recall abuse 0.735, exploitation 0.900,
+# imminent_danger 0.875, self_harm 0.600, third_party 0.950; false escalations 0.062.
+HELD_OUT_FLOORS = {"abuse": 0.70, "exploitation": 0.875, "imminent_danger": 0.85, "self_harm": 0.575,
+                   "third_party": 0.90}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.071
