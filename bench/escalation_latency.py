@@ -12,20 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import secrets
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import requests
-
-from tests.e2e.conftest import ROSTER, free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 HARBOR = str(Path(sys.executable).with_name("harbor"))
@@ -39,17 +33,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def wait_http(url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    raise SystemExit(f"escalation_latency: {url} did not come up")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=200)
@@ -59,31 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         print("escalation_latency: no trained model; run `make train`", file=sys.stderr)
         return 2
 
-    work = Path(tempfile.mkdtemp(prefix="harbor-bench-"))
-    twilio_port, rasa_port, actions_port = free_port(), free_port(), free_port()
-    fake_url = f"http://127.0.0.1:{twilio_port}"
-    env = {**os.environ, "HARBOR_VAR_DIR": str(work), "DATABASE_URL": f"sqlite:///{work / 'harbor.db'}",
-           "TWILIO_ACCOUNT_SID": "ACfake", "TWILIO_AUTH_TOKEN": "fake-token",
-           "TWILIO_FROM_NUMBER": "+14155550000", "TWILIO_API_BASE_URL": fake_url,
-           "HARBOR_ACK_TIMEOUT_SECONDS": "3600", "RASA_TELEMETRY_ENABLED": "false",
-           # Hundreds of risky messages a minute is the point here, not a storm to hold pages for.
-           "HARBOR_PAGE_STORM_PER_MINUTE": "100000",
-           "HARBOR_REST_TOKEN": secrets.token_urlsafe(24), "HARBOR_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}"}
-    auth = {"Authorization": f"Bearer {env['HARBOR_REST_TOKEN']}"}
-    (work / "roster.yml").write_text(ROSTER)
-    subprocess.run([HARBOR, "oncall", "load", str(work / "roster.yml")], env=env, check=True,
-                   capture_output=True)
-    fake = subprocess.Popen([sys.executable, "-m", "tests.fakes.twilio_api", "--port", str(twilio_port)],
-                            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    harbor = subprocess.Popen([HARBOR, "up", "--no-train", "--port", str(rasa_port), "--actions-port",
-                               str(actions_port)], cwd=PROJECT_ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    rest = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-    try:
-        wait_http(f"{fake_url}/_fake/messages", 30)
-        print("starting Harbor...", file=sys.stderr)
-        wait_http(f"http://127.0.0.1:{rasa_port}/", 300)
-        time.sleep(2)  # the pager starts after the Rasa server
+    from bench.harbor_process import started_harbor
+
+    # Hundreds of risky messages a minute is the point here, not a storm to hold pages for.
+    with started_harbor({"HARBOR_PAGE_STORM_PER_MINUTE": "100000"}) as running:
+        auth = {"Authorization": f"Bearer {running.rest_token}"}
+        rest = running.rest_url
         requests.post(rest, json={"sender": "warmup", "message": "hi"}, timeout=60, headers=auth)
 
         plain = []
@@ -102,11 +66,11 @@ def main(argv: list[str] | None = None) -> int:
 
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            pages = requests.get(f"{fake_url}/_fake/messages", timeout=10).json()["messages"]
+            pages = requests.get(f"{running.fake_twilio_url}/_fake/messages", timeout=10).json()["messages"]
             if len(pages) >= args.count:
                 break
             time.sleep(0.5)
-        listed = subprocess.run([HARBOR, "escalations", "list", "--json"], env=env, capture_output=True,
+        listed = subprocess.run([HARBOR, "escalations", "list", "--json"], env=running.env, capture_output=True,
                                 text=True, check=True)
         conversation_of = {e["id"]: e["conversation_id"] for e in json.loads(listed.stdout)}
         latencies = []
@@ -117,11 +81,6 @@ def main(argv: list[str] | None = None) -> int:
             if sender in sent_at:
                 latencies.append(page["received_at"] - sent_at.pop(sender))
         missing = len(sent_at)
-    finally:
-        harbor.send_signal(signal.SIGINT)
-        harbor.wait(timeout=60)
-        fake.terminate()
-        fake.wait(timeout=10)
 
     base_p50 = statistics.median(plain)
     print(f"plain reply round trip (baseline, n={len(plain)}): p50 {base_p50 * 1000:.0f} ms, "

@@ -1,4 +1,5 @@
-"""Intent quality on the held-out split (tests/nlu/holdout.yml), which training never sees.
+"""Intent quality on the held-out split (tests/nlu/holdout_2026-11-26c.yml), which training never sees,
+written by a writer whose examples are not in training.
 
 Prints per-intent precision / recall / F1, the macro-F1, and the most frequent confusion
 pairs. A prediction of nlu_fallback (the bot would say "sorry, I didn't get that") counts
@@ -23,7 +24,7 @@ os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz"
-DEFAULT_DATA = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
+DEFAULT_DATA = PROJECT_ROOT / "tests" / "nlu" / "holdout_2026-11-26c.yml"
 
 
 @dataclass
@@ -75,8 +76,20 @@ async def _predict(model: Path, texts: list[str]) -> list[str]:
     predictions = []
     for text in texts:
         parsed = await agent.parse_message(text)
-        predictions.append((parsed.get("intent") or {}).get("name") or "None")
+        predictions.append(understood_intent(parsed))
     return predictions
+
+
+def understood_intent(parsed: dict) -> str:
+    """What the NLU understood, before the risk detector steps in (a dangerous message is answered by
+    the safety rules whatever its intent; that is measured in bench.risk_eval). Questions the response
+    selector answers are scored by their answer's key ("faq/tool_htiam")."""
+    risk = parsed.get("risk") or {}
+    intent = risk.get("classifier_intent") or (parsed.get("intent") or {}).get("name") or "None"
+    if intent == "faq":
+        selected = ((parsed.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        intent = selected.get("intent_response_key") or intent
+    return intent
 
 
 def evaluate(model: Path = DEFAULT_MODEL, data: Path = DEFAULT_DATA) -> Evaluation:
@@ -85,7 +98,7 @@ def evaluate(model: Path = DEFAULT_MODEL, data: Path = DEFAULT_DATA) -> Evaluati
     os.chdir(PROJECT_ROOT)  # config.yml names the spaCy pipeline by a project-relative path
     examples = [m for m in load_data(str(data)).intent_examples]
     texts = [m.get("text") for m in examples]
-    gold = [m.get("intent") for m in examples]
+    gold = [m.get("intent_response_key") or m.get("intent") for m in examples]
     predicted = asyncio.run(_predict(model, texts))
     result = score(gold, predicted)
     result.errors = [

@@ -1,4 +1,4 @@
-"""Risk triage quality on the independent held-out set tests/risk/heldout_2026-11-26b.tsv.
+"""Risk triage quality on the independent held-out set tests/risk/heldout_2026-11-26c.tsv.
 
 Side by side, in one run: the live path (the rules' floor OR the risk classifier's vote, exactly
 what bot/nlu/risk_detector.py runs), the rules alone, the classifier alone, a crisis-keyword
@@ -24,8 +24,8 @@ from pathlib import Path
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SET = PROJECT_ROOT / "tests" / "risk" / "heldout_2026-11-26b.tsv"
-GOALS = {"imminent_danger": 0.98, "self_harm": 0.98, "exploitation": 0.95}
+DEFAULT_SET = PROJECT_ROOT / "tests" / "risk" / "heldout_2026-11-26c.tsv"
+GOALS = {"imminent_danger": 0.98, "self_harm": 0.98, "exploitation": 0.95, "abuse": 0.95}
 MAX_FALSE_ESCALATION = 0.05
 
 # What a crisis line would start with: explicit phrases for suicide, violence, sexual abuse and
@@ -128,6 +128,23 @@ def live_scorer(text: str) -> tuple[bool, set[str]]:
     return assessment.escalates, set(assessment.categories)
 
 
+def live_any_category(text: str) -> tuple[bool, set[str]]:
+    """The live path, counting a page for any category: the advocate is paged either way; only the
+    reply's wording depends on the category."""
+    escalates, _ = live_scorer(text)
+    return escalates, (set(ALL_CATEGORIES) if escalates else set())
+
+
+def live_or_check_in(text: str) -> tuple[bool, set[str]]:
+    """The live path plus "are you safe right now?": a message caught is paged or asked."""
+    from hotline.risk import assess
+    from hotline.risk_classifier import vote
+
+    assessment = assess(text, vote(text))
+    caught = assessment.escalates or assessment.ask_if_safe
+    return caught, (set(ALL_CATEGORIES) if caught else set())
+
+
 def meets_goals(result: Result) -> bool:
     return all(result.recall.get(c, 0.0) >= goal for c, goal in GOALS.items()) and (
         result.false_escalation_rate <= MAX_FALSE_ESCALATION)
@@ -147,8 +164,8 @@ def render(results: list[Result], set_name: str) -> str:
     gains = ", ".join(f"{c} {harbor.recall.get(c, 0.0) - crisis.recall.get(c, 0.0):+.3f}" for c in categories)
     lines.append(f"live path minus crisis keywords: recall {gains}; false escalations "
                  f"{harbor.false_escalation_rate - crisis.false_escalation_rate:+.3f}")
-    lines.append("goals: recall >= 0.98 imminent_danger and self_harm, >= 0.95 exploitation; "
-                 "false escalations <= 0.05")
+    lines.append("goals: recall >= 0.98 imminent_danger and self_harm, >= 0.95 exploitation and abuse; "
+                 "false escalations <= 0.05 ('paged or asked' counts a check-in as caught and as a false alarm)")
     lines.append(f"{harbor.name} meets the goals: {'yes' if meets_goals(harbor) else 'NO'}")
     if harbor.misses:
         lines.append("missed:")
@@ -164,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", type=Path, default=DEFAULT_SET)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-misses", action="store_true",
+                        help="print the numbers only: a held-out set's misses must not be read by whoever tunes")
     args = parser.parse_args(argv)
     from hotline.risk_classifier import MODEL_PATH, live_classifier
 
@@ -171,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"risk_eval: no risk classifier at {MODEL_PATH}; run `harbor train`", file=sys.stderr)
         return 2
     rows = load_set(args.set)
-    results = [evaluate("live path", live_scorer, rows), evaluate("rules only", rules_scorer, rows),
+    results = [evaluate("live path", live_scorer, rows),
+               evaluate("paged, any cat.", live_any_category, rows),
+               evaluate("paged or asked", live_or_check_in, rows),
+               evaluate("rules only", rules_scorer, rows),
                evaluate("classifier only", classifier_scorer, rows),
                evaluate("crisis keywords", keyword_baseline, rows),
                evaluate("naive keywords", naive_baseline, rows)]
@@ -182,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         classifier = live_classifier()
         print(f"classifier: {classifier.validation.describe()}" if classifier else "")
-        print(render(results, str(args.set.relative_to(PROJECT_ROOT) if args.set.is_absolute() else args.set)))
+        shown = str(args.set.relative_to(PROJECT_ROOT) if args.set.is_absolute() else args.set)
+        report = render(results, shown)
+        print(report.split("\nmissed:")[0].split("\nfalse escalations:")[0] if args.no_misses else report)
     return 0
 
 

@@ -21,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.web_sessions import SessionTokens, resume
+from channels.web_wording import for_web
 
 STATIC = Path(__file__).with_name("webchat_static")
 DEFAULT_EXIT_URL = "https://www.weather.gov/"
@@ -106,7 +107,7 @@ def page_messages(events: Iterable[Any]) -> list[dict[str, Any]]:
     for event in events:
         if getattr(event, "type_name", "") != "bot" or not getattr(event, "text", None):
             continue
-        parts: list[dict[str, Any]] = [{"text": part} for part in event.text.strip().split("\n\n")]
+        parts: list[dict[str, Any]] = [{"text": for_web(part)} for part in event.text.strip().split("\n\n")]
         data = getattr(event, "data", None) or {}
         buttons = data.get("buttons") or data.get("quick_replies")
         if buttons:

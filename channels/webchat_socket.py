@@ -40,6 +40,7 @@ from channels.escalation_guard import ensure_escalated
 from channels.limits import cut_message, cut_notice
 from channels.texts import channel_text
 from channels.web_sessions import SessionTokens, SocketSessions, new_conversation_id, resume
+from channels.web_wording import for_web
 
 log = logging.getLogger("harbor.webchat")
 # Outreach link codes (harbor/outreach.py): the only metadata a page may attach to a message.
@@ -150,7 +151,7 @@ class WebChatSocket(SocketIOInput):
                     await self._bind(sid, new_conversation_id(), {"resumed": False, "erased": True})
                 await self._say(sid, reply)
                 return
-            message = UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), conversation_id,
+            message = UserMessage(text, WebChatOutput(sio, self.bot_message_evt), conversation_id,
                                   input_channel=self.name(), metadata=_metadata(data.get(self.metadata_key)))
             await on_new_message(message)
             if app() is not None:
@@ -171,7 +172,20 @@ class WebChatSocket(SocketIOInput):
     async def _say(self, sid: str, text: str) -> None:
         """A message from Harbor itself, to this socket only; not in the tracker, hence "local"."""
         assert self.sio is not None
-        await self.sio.emit(self.bot_message_evt, {"text": text, "local": True}, room=sid)
+        await self.sio.emit(self.bot_message_evt, {"text": for_web(text), "local": True}, room=sid)
+
+    def get_output_channel(self) -> WebChatOutput | None:
+        # output_channel=latest (an advocate's message) goes out worded for the web too.
+        return WebChatOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
+
+
+class WebChatOutput(SocketIOOutput):
+    """Rasa's socket.io output, worded for the web: type and tap, not text and reply."""
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if isinstance(response, dict) and isinstance(response.get("text"), str):
+            response = {**response, "text": for_web(response["text"])}
+        await super()._send_message(socket_id, response)
 
 
 def _metadata(value: Any) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -135,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from harbor.cli_hotline import BadInput
 
     args = build_parser().parse_args(argv)
+    # Warnings go to stderr: stdout carries the answer (one JSON object per line with --json).
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="harbor: %(message)s")
     try:
         return _handlers()[args.command](args)
     except BadInput as error:

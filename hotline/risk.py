@@ -48,6 +48,7 @@ class RiskAssessment:
     level: str = "none"
     categories: list[str] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
+    ask_if_safe: bool = False  # uncertain: the bot asks "are you safe right now?" (bot/actions/check_in.py)
 
     @property
     def escalates(self) -> bool:
@@ -55,7 +56,8 @@ class RiskAssessment:
 
     def as_dict(self) -> dict:
         return {"level": self.level, "categories": self.categories,
-                "signals": [asdict(s) for s in self.signals], "escalates": self.escalates}
+                "signals": [asdict(s) for s in self.signals], "escalates": self.escalates,
+                "ask_if_safe": self.ask_if_safe}
 
 
 def _is_general_question(normalised: str) -> bool:
@@ -86,10 +88,15 @@ class ClassifierVote:
     risk: float  # probability that the message is any kind of risk (1 - P(none))
     category: str  # its most likely risk category
     threshold: float  # the recall-first threshold chosen on the validation split
+    check_in_threshold: float = 1.0  # from here up to threshold: ask "are you safe right now?"
 
     @property
     def escalates(self) -> bool:
         return self.risk >= self.threshold
+
+    @property
+    def near_miss(self) -> bool:
+        return self.check_in_threshold <= self.risk < self.threshold
 
 
 def _explicit(hit: RuleHit, doc: Doc) -> bool:
@@ -148,8 +155,15 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
             level = p.IMMINENT
         add("classifier", "risk_classifier", vote.category, level, f"risk {vote.risk:.2f} >= {vote.threshold:.2f}")
 
+    elif vote is not None and vote.near_miss and vote.category in p.CATEGORIES and not levels:
+        add("classifier", "risk_classifier_near_miss", vote.category, p.CONCERN,
+            f"risk {vote.risk:.2f} >= check-in {vote.check_in_threshold:.2f}")
+
     if not levels:
         return RiskAssessment()
     top = max(levels.values())
     categories = sorted(c for c, lvl in levels.items() if lvl == top or lvl >= p.HIGH)
-    return RiskAssessment(level=LEVEL_NAMES[top], categories=categories, signals=signals)
+    # Uncertain: ask "are you safe right now?", unless it is an adult's general question or a request
+    # for information, where the worry lies in the topic, not in the person.
+    ask = top == p.CONCERN and not general_question and not info_request
+    return RiskAssessment(level=LEVEL_NAMES[top], categories=categories, signals=signals, ask_if_safe=ask)

@@ -176,3 +176,17 @@ def _not_found(text: str) -> Place:
         f"I don't know a place called \"{shown}\". Please send a ZIP code or a California city or county, "
         "or SKIP for statewide and national lines."
     )
+
+
+@lru_cache(maxsize=1)
+def home_state_names() -> frozenset[str]:
+    """Every city and county name of the home state, lower case ("fresno", "los angeles", "kern county")."""
+    index = _index()
+    cities = {city for state, city in index.cities if state == HOME_STATE}
+    counties = {f"{county} county" for state, county in index.counties if state == HOME_STATE}
+    return frozenset(cities | counties | {county for state, county in index.counties if state == HOME_STATE})
+
+
+def is_home_state_zip(code: str) -> bool:
+    found = _index().zips.get(code)
+    return found is not None and found[2] == HOME_STATE

@@ -54,6 +54,8 @@ class SearchQuery:
     gender: str | None = None
     lgbtq: bool = False
     open_now: bool = False
+    # Leave out residential programs (a shelter's on-site clinic is no clinic for someone who needs one).
+    not_residential: bool = False
     limit: int = 10  # per tier
     moment: datetime | None = None  # "now" for --open-now; tests pin it
 
@@ -135,6 +137,11 @@ def _filter_sql(query: SearchQuery, confidential_too: bool = False) -> tuple[str
         conditions.append("EXISTS (SELECT 1 FROM attribute a WHERE a.link_entity = 'service' "
                           "AND a.link_id = s.id AND a.taxonomy_term_id = :term)")
         params["term"] = BY_CODE[query.category].term_id
+    if query.not_residential:
+        conditions.append("NOT EXISTS (SELECT 1 FROM attribute r WHERE r.link_entity = 'service' "
+                          "AND r.link_id = s.id AND r.taxonomy_term_id IN (:shelter, :housing))")
+        params["shelter"] = BY_CODE["emergency_shelter"].term_id
+        params["housing"] = BY_CODE["transitional_housing"].term_id
     if query.age is not None:
         conditions.append("(s.minimum_age IS NULL OR s.minimum_age <= :age)")
         conditions.append("(s.maximum_age IS NULL OR s.maximum_age >= :age)")

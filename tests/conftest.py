@@ -26,8 +26,15 @@ def domain() -> dict:
 
 @pytest.fixture(scope="session")
 def responses(domain: dict) -> dict[str, str]:
-    """Response name -> its (only) text variation."""
-    return {name: variations[0]["text"] for name, variations in domain["responses"].items()}
+    """Response name -> its default text (the variation without a condition or channel: English SMS)."""
+    return {name: next(v for v in variations if not v.get("condition") and not v.get("channel"))["text"]
+            for name, variations in domain["responses"].items()}
+
+
+@pytest.fixture(scope="session")
+def all_response_texts(domain: dict) -> dict[str, list[str]]:
+    """Response name -> every text variation (roles, Spanish, channels)."""
+    return {name: [v["text"] for v in variations] for name, variations in domain["responses"].items()}
 
 
 @pytest.fixture(scope="session")

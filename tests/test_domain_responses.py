@@ -13,13 +13,16 @@ from tests.conftest import PROJECT_ROOT
 MAX_SMS_REPLY = 320
 
 
-def test_every_response_is_gsm7(responses):
-    bad = {name: non_gsm7_characters(text) for name, text in responses.items() if not is_gsm7(text)}
+def test_every_response_is_gsm7(all_response_texts):
+    """Every variant: roles, Spanish (no accents outside GSM-7), channels."""
+    bad = {name: non_gsm7_characters(text) for name, texts in all_response_texts.items() for text in texts
+           if not is_gsm7(text)}
     assert bad == {}
 
 
-def test_every_response_fits_in_320_characters(responses):
-    too_long = {name: len(text) for name, text in responses.items() if len(text) > MAX_SMS_REPLY}
+def test_every_response_fits_in_320_characters(all_response_texts):
+    too_long = {name: len(text) for name, texts in all_response_texts.items() for text in texts
+                if len(text) > MAX_SMS_REPLY}
     assert too_long == {}
 
 
@@ -92,6 +95,7 @@ def test_keywords_the_bot_offers_are_in_the_training_data(keyword):
     assert f"    - {keyword}\n" in nlu
 
 
-def test_no_response_shows_our_internal_words(responses):
+def test_no_response_shows_our_internal_words(all_response_texts):
+    responses = {f"{name}[{n}]": text for name, texts in all_response_texts.items() for n, text in enumerate(texts)}
     internal = re.compile(r"\b(seed|slot|slots|intent|intents)\b|utter_", re.IGNORECASE)
     assert {name: text for name, text in responses.items() if internal.search(text)} == {}

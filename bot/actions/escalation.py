@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from hotline.config import HotlineConfig
@@ -45,6 +46,38 @@ def _write(conversation_id: str, channel: str, level: str, categories: list[str]
         return opened.escalation_id, advocate_alerted(session, opened.escalation_id), opened.held
 
 
+def choose_for(categories: list[str], asked: str | None) -> tuple[str, str]:
+    """A parent whose child is missing gets the missing-child answer, escalated or not."""
+    if asked == "report_missing":
+        return "utter_escalate_missing", "utter_report_missing"
+    return choose_replies(categories)
+
+
+async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, level: str, categories: list[str]) -> None:
+    """Write the escalation, then tell the person what fits: an advocate promised only when one was paged."""
+    risk = (tracker.latest_message or {}).get("risk") or {}
+    escalated_reply, fallback_reply = choose_for(categories, risk.get("classifier_intent"))
+    try:
+        escalation_id, alerted, held = await asyncio.to_thread(
+            _write, tracker.sender_id, tracker.get_latest_input_channel() or "unknown", level, categories)
+    except Exception:
+        log.exception("ESCALATION NOT WRITTEN for a %s-risk message; replying with crisis lines only", level)
+        dispatcher.utter_message(response=fallback_reply)
+        return
+    log.warning("ESC-%s: %s risk (%s)", escalation_id, level, ",".join(categories))
+    if not alerted:
+        if held:
+            # A page storm: the escalation is in the queue, but nobody was paged for it yet.
+            log.warning("ESC-%s: pages held (page storm); the youth is not told an advocate was alerted",
+                        escalation_id)
+        else:
+            # Nobody on the roster to page: do not promise a person. Loud, so admins fix the roster.
+            log.error("ESC-%s: NO ADVOCATE ON CALL to page; run `harbor oncall who`", escalation_id)
+        dispatcher.utter_message(response=fallback_reply)
+        return
+    dispatcher.utter_message(response=escalated_reply)
+
+
 class ActionEscalate(Action):
     def name(self) -> str:
         return "action_escalate"
@@ -55,27 +88,16 @@ class ActionEscalate(Action):
         if not risk.get("escalates"):
             dispatcher.utter_message(response="utter_crisis_numbers")
             return []
-        categories = list(risk.get("categories") or [])
-        escalated_reply, fallback_reply = choose_replies(categories)
-        try:
-            escalation_id, alerted, held = await asyncio.to_thread(
-                _write, tracker.sender_id, tracker.get_latest_input_channel() or "unknown",
-                risk["level"], categories)
-        except Exception:
-            log.exception("ESCALATION NOT WRITTEN for a %s-risk message; replying with crisis lines only",
-                          risk.get("level"))
-            dispatcher.utter_message(response=fallback_reply)
-            return []
-        log.warning("ESC-%s: %s risk (%s)", escalation_id, risk["level"], ",".join(categories))
-        if not alerted:
-            if held:
-                # A page storm: the escalation is in the queue, but nobody was paged for it yet.
-                log.warning("ESC-%s: pages held (page storm); the youth is not told an advocate was alerted",
-                            escalation_id)
-            else:
-                # Nobody on the roster to page: do not promise a person. Loud, so admins fix the roster.
-                log.error("ESC-%s: NO ADVOCATE ON CALL to page; run `harbor oncall who`", escalation_id)
-            dispatcher.utter_message(response=fallback_reply)
-            return []
-        dispatcher.utter_message(response=escalated_reply)
+        await escalate(dispatcher, tracker, risk["level"], list(risk.get("categories") or []))
+        return then_the_need(tracker)
+
+
+def then_the_need(tracker: Tracker) -> list[dict[str, Any]]:
+    """Danger first, then what they came for: "he kicked me out, i need a bed in fresno" gets the crisis
+    reply and then the search for a bed, with what they said already filled in."""
+    from bot.actions.resources import INTENT_CATEGORY, start_search_events
+
+    asked = ((tracker.latest_message or {}).get("risk") or {}).get("classifier_intent")
+    if asked not in INTENT_CATEGORY:
         return []
+    return [*start_search_events(tracker, asked), FollowupAction("resource_form")]

@@ -4,6 +4,7 @@ with the top 3 and keep the rest for MORE. The directory work is in resources_db
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -12,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from resources_db.answers import ANY, SKIP, BadAge, is_skip, read_age, read_category
-from resources_db.categories import BY_CODE
+from resources_db.categories import BY_CODE, SPANISH_LABELS
 from resources_db.db import directory_session
 from resources_db.places import Place, PlaceNotFound, resolve
 from resources_db.present import format_hit
@@ -23,40 +24,98 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 3
 MAX_KEPT = 12  # results kept for MORE beyond the first page
 INTENT_CATEGORY = {"need_shelter": "emergency_shelter", "need_food": "food", "need_health": "medical"}
+# Needs a residential program does not meet for someone outside it: never a shelter for a clinic.
+WALK_IN_NEEDS = {"food", "medical"}
 SEARCH_SLOTS = ("resource_category", "resource_place", "resource_age", "resource_more")
+# "fresno i said", "I already told you": the answer is what they said before.
+_ALREADY_SAID = re.compile(r"\b(?:i (?:already )?(?:said|told)|already (?:said|told)|i just said|like i said|"
+                           r"told (?:you|u)|said that)\b", re.IGNORECASE)
+
+
+def _said(tracker: Tracker, kind: str) -> str | None:
+    """The `kind` entity of the latest message (bot/nlu/facts.py)."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == kind and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def _asked_again(tracker: Tracker, response: str) -> bool:
+    """Did the bot's last reply before this message include `response`?"""
+    passed_current = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if passed_current:
+                return False
+            passed_current = True
+        elif passed_current and event.get("event") == "bot" and \
+                (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False
+
+
+def start_search_events(tracker: Tracker, intent: str | None = None) -> list[dict]:
+    """Forget the last search; fill in what is already known: the kind of help from the intent or the
+    words, the place and age from this message or earlier ones. The form asks only for the rest."""
+    intent = intent or (tracker.latest_message.get("intent") or {}).get("name")
+    events = [SlotSet(slot, None) for slot in SEARCH_SLOTS]
+    category = INTENT_CATEGORY.get(intent) or _said(tracker, "help")
+    if category is None and intent == "find_resource":
+        category = read_category(tracker.latest_message.get("text"))
+    if category is None and intent in ("inform", "find_resource"):
+        category = tracker.get_slot("known_help")  # "help me find somewhere to stay", then a place
+    if category:
+        events.append(SlotSet("resource_category", category))
+    place = _said(tracker, "place") or tracker.get_slot("known_place")
+    if place:
+        events.append(SlotSet("resource_place", place))
+    age = _said(tracker, "age") or tracker.get_slot("known_age")
+    if age:
+        events.append(SlotSet("resource_age", age))
+    return events
 
 
 def _place(text: str | None) -> Place | None:
     return None if not text or text == SKIP else resolve(text)
 
 
-def _query(category: str | None, place_text: str | None, age: Any = None) -> SearchQuery:
+def _query(category: str | None, place_text: str | None, age: Any = None, gender: str | None = None) -> SearchQuery:
     return SearchQuery(
         near=_place(place_text),
         category=None if category in (None, ANY) else category,
         age=int(age) if isinstance(age, (int, float, str)) and str(age).isdigit() else None,
+        gender=gender if gender in ("female", "male") else None,
+        lgbtq=gender == "lgbtq",
+        not_residential=category in WALK_IN_NEEDS,
         radius_miles=50.0,
     )
 
 
 class ActionStartResourceSearch(Action):
-    """Forget the last search; take the kind of help from the message that started this one."""
+    """Forget the last search; start from what the person already said (start_search_events)."""
 
     def name(self) -> str:
         return "action_start_resource_search"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        events = [SlotSet(slot, None) for slot in SEARCH_SLOTS]
-        category = INTENT_CATEGORY.get(intent) or read_category(tracker.latest_message.get("text"))
-        if intent != "find_resource" or category:
-            events.append(SlotSet("resource_category", category))
-        return events
+        return start_search_events(tracker)
 
 
 class ValidateResourceForm(FormValidationAction):
     def name(self) -> str:
         return "validate_resource_form"
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list[dict]:
+        """Whatever else the answer said fills its slot too: "en los angeles, tengo 17 anos" answers the
+        place and the age question at once."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        filled = {e["name"] for e in events if e.get("event") == "slot"}
+        for slot, kind in (("resource_place", "place"), ("resource_age", "age")):
+            value = _said(tracker, kind)
+            if value and slot not in filled and not tracker.get_slot(slot):
+                events.append(SlotSet(slot, value))
+        return events
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
@@ -84,6 +143,9 @@ class ValidateResourceForm(FormValidationAction):
     def validate_resource_category(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         category = read_category(value if isinstance(value, str) else None)
+        if category is None and _asked_again(tracker, "utter_resource_category_unknown"):
+            # Twice not a kind of help: show everything near them rather than trap them in the question.
+            return {"resource_category": ANY}
         if category is None:
             dispatcher.utter_message(response="utter_resource_category_unknown")
         return {"resource_category": category}
@@ -93,6 +155,11 @@ class ValidateResourceForm(FormValidationAction):
         text = value.strip() if isinstance(value, str) else ""
         if is_skip(text):
             return {"resource_place": SKIP}
+        said = _said(tracker, "place")
+        if said is None and _ALREADY_SAID.search(text):
+            said = tracker.get_slot("known_place")
+        if said:
+            return {"resource_place": said}
         try:
             resolve(text)
         except PlaceNotFound as error:
@@ -102,6 +169,11 @@ class ValidateResourceForm(FormValidationAction):
 
     def validate_resource_age(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        said = _said(tracker, "age")
+        if said is None and isinstance(value, str) and _ALREADY_SAID.search(value):
+            said = tracker.get_slot("known_age")
+        if said:
+            return {"resource_age": said}
         try:
             age = read_age(value if isinstance(value, str) else None)
         except BadAge:
@@ -119,7 +191,7 @@ class ActionSearchResources(Action):
         place_text = tracker.get_slot("resource_place")
         reset = [SlotSet(slot, None) for slot in SEARCH_SLOTS if slot != "resource_more"]
         try:
-            query = _query(category, place_text, tracker.get_slot("resource_age"))
+            query = _query(category, place_text, tracker.get_slot("resource_age"), tracker.get_slot("known_gender"))
             with directory_session() as session:
                 hits = search(session, query).hits
         except ValueError as error:  # a refused query: its sentence quotes the person's words, never logged
@@ -131,14 +203,22 @@ class ActionSearchResources(Action):
             dispatcher.utter_message(response="utter_resource_unavailable")
             return [*reset, SlotSet("resource_more", None)]
         place = query.near
-        what = BY_CODE[category].label.lower() if category in BY_CODE else "any kind of help"
+        spanish = tracker.get_slot("language") == "es"
+        if spanish:
+            what = SPANISH_LABELS.get(category or "", "cualquier tipo de ayuda")
+        else:
+            what = BY_CODE[category].label.lower() if category in BY_CODE else "any kind of help"
         if place and not place.in_home_state:
             dispatcher.utter_message(response="utter_resource_outside", place=place.label)
         else:
-            where = f"near {place.label}" if place else "statewide and national"
+            if spanish:
+                where = f"cerca de {place.label}" if place else "en todo el estado y el pais"
+            else:
+                where = f"near {place.label}" if place else "statewide and national"
             dispatcher.utter_message(response="utter_resource_results", what=what, where=where)
             if place and not any(hit.scope == LOCAL for hit in hits):
-                dispatcher.utter_message(response="utter_resource_none_local")
+                none_near = f"utter_resource_none_local_{category}" if category in WALK_IN_NEEDS else None
+                dispatcher.utter_message(response=none_near or "utter_resource_none_local")
         messages = [format_hit(hit, number) for number, hit in enumerate(hits, start=1)]
         for message in messages[:PAGE_SIZE]:
             dispatcher.utter_message(text=message)

@@ -4,7 +4,9 @@ Runs last in the NLU pipeline. The rules' floor and the risk classifier's vote (
 hotline/risk_classifier.py) decide; DIET's intents gate nothing. The assessment goes
 into the parse data as `risk` (the tracker's latest message, for actions and the console). When
 the message escalates, the intent is set to the safety intent of its main category with full
-confidence, so the safety rules answer it even in the middle of a form or after MORE.
+confidence, so the safety rules answer it even in the middle of a form or after MORE. When it only
+worries (level concern, not an adult's general question), the intent becomes risk_check_in and the
+bot asks "are you safe right now?" before anything else.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from hotline.risk import ClassifierVote, assess
 from hotline.risk_classifier import vote
 
 RISK_KEY = "risk"
+CHECK_IN_INTENT = "risk_check_in"  # uncertain: bot/actions/check_in.py asks "are you safe right now?"
 log = logging.getLogger("harbor.risk")
 
 # Which safety rule answers an escalating message, by its most urgent category.
@@ -68,5 +71,8 @@ class RiskDetector(GraphComponent):
             message.set(RISK_KEY, risk, add_to_output=True)
             if assessment.escalates:
                 forced = {INTENT_NAME_KEY: safety_intent(assessment.categories), PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, forced, add_to_output=True)
+            elif assessment.ask_if_safe:
+                forced = {INTENT_NAME_KEY: CHECK_IN_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, forced, add_to_output=True)
         return messages

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,38 +17,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench.harbor_process import ROSTER, free_port
 from harbor.gsm7 import is_gsm7
 
 STARTUP_TIMEOUT = 300
 ACK_TIMEOUT_SECONDS = 4
 SUPERVISOR_TIMEOUT_SECONDS = 8
-ROSTER = """
-advocates:
-  - name: Dana Supervisor
-    phone: "+14155550100"
-    role: supervisor
-  - name: Sam Primary
-    phone: "+14155550101"
-    supervisor: Dana Supervisor
-  - name: Alex Backup
-    phone: "+14155550102"
-    supervisor: Dana Supervisor
-shifts:
-  - advocate: Sam Primary
-    role: primary
-    starts: 2020-01-01T00:00:00Z
-    ends: 2100-01-01T00:00:00Z
-  - advocate: Alex Backup
-    role: backup
-    starts: 2020-01-01T00:00:00Z
-    ends: 2100-01-01T00:00:00Z
-"""
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

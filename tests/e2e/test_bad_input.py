@@ -27,9 +27,19 @@ def test_five_thousand_characters(harbor: RunningHarbor, sender: str, responses)
     assert_sms_ready(texts)
 
 
-@pytest.mark.parametrize("message", ["necesito un lugar para dormir", "je ne parle pas anglais"])
-def test_other_languages(harbor: RunningHarbor, sender: str, responses, message):
-    assert harbor.texts(message, sender) == [responses["utter_other_language"]]
+def test_another_language_is_told_honestly_in_english(harbor: RunningHarbor, sender: str, responses):
+    assert harbor.texts("je ne parle pas anglais", sender) == [responses["utter_other_language"]]
+
+
+def test_spanish_gets_a_bed_search_in_spanish(harbor: RunningHarbor, sender: str):
+    texts = harbor.texts("necesito un lugar para dormir", sender)
+    assert_sms_ready(texts)
+    assert "Busquemos un lugar seguro" in texts[0]
+    assert texts[-1].startswith("Donde estas?")  # the place, asked in Spanish
+    texts = harbor.texts("fresno", sender)
+    assert texts == ["Cuantos anos tienes? Algunos lugares solo aceptan ciertas edades. Puedes escribir SKIP."]
+    texts = harbor.texts("16", sender)
+    assert "Esto encontre para un lugar seguro esta noche, cerca de Fresno" in texts[0]
 
 
 @pytest.mark.parametrize("message", ["qwpeoriu zxmcnv", "%%%% ^^^ 12345 ;;", "<script>alert(1)</script>",
@@ -38,7 +48,8 @@ def test_junk_gets_the_fallback_menu(harbor: RunningHarbor, sender: str, respons
     texts = harbor.texts(message, sender)
     assert len(texts) == 1
     assert_sms_ready(texts)
-    assert texts[0] in {responses["utter_fallback"], responses["utter_out_of_scope"]}
+    offers_two = texts[0].startswith("Sorry, I'm not sure I got that. Did you mean 1) ")
+    assert texts[0] in {responses["utter_fallback"], responses["utter_out_of_scope"]} or offers_two
 
 
 def test_the_conversation_survives_junk(harbor: RunningHarbor, sender: str, responses):

@@ -52,6 +52,15 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def responses(domain: dict) -> dict[str, str]:
+    """The replies as the web chat shows them: type and tap, not text and reply (channels/web_wording.py)."""
+    from channels.web_wording import for_web
+
+    return {name: for_web(next(v for v in variations if not v.get("condition") and not v.get("channel"))["text"])
+            for name, variations in domain["responses"].items()}
+
+
 def start_chat(page, harbor: RunningHarbor, query: str = "") -> None:
     page.goto(f"{harbor.rasa_url}/chat{query}")
     assert page.get_by_role("heading", name="Before you start").is_visible()

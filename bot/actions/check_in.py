@@ -1,0 +1,117 @@
+"""Are you safe right now? When a message worries but does not escalate (risk level concern: a
+negated or joking danger phrase, a sign the classifier almost flagged), Harbor asks, and a worrying
+answer escalates. A second worrying message soon after a check-in escalates without asking again:
+two concerns in a row are not a coincidence. Safety first: an unclear answer ("idk", "kinda") counts
+as not safe."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.escalation import escalate
+from bot.actions.resources import INTENT_CATEGORY, start_search_events
+
+CHECK_IN_INTENT = "risk_check_in"
+RECENT_MESSAGES = 4  # a second concern within this many messages escalates
+SAFE, NOT_SAFE = "safe", "not_safe"
+
+_SAFE = re.compile(
+    r"^(?:y|ya|yah|yea|yeah|yep|yup|yes|yes i am|yes im safe|yes i'?m safe|si|sí|ok|okay|"
+    r"i'?m (?:ok|okay|fine|good|safe)|im (?:ok|okay|fine|good|safe)|i am (?:ok|okay|fine|good|safe)|"
+    r"(?:i'?m |im |i am )?safe(?: now)?|all good|"
+    r"fine|good|estoy bien|estoy a salvo)(?: thanks| thank you| lol| now)?[.!]*$", re.IGNORECASE)
+_SAFE_INTENTS = {"affirm", "say_safe"}
+
+
+def read_answer(text: str | None, intent: str | None) -> str:
+    """SAFE only for a plain yes / I'm safe; anything else (no, idk, kinda, silence on the question) is
+    NOT_SAFE: asking was already the uncertain case."""
+    said = (text or "").strip().lower().replace("\u2019", "'")
+    if _SAFE.match(said):
+        return SAFE
+    if intent in _SAFE_INTENTS and not re.search(r"\b(?:not|no|idk|kinda|sort of|maybe|dunno|guess)\b", said):
+        return SAFE
+    return NOT_SAFE
+
+
+def recent_check_in(tracker: Tracker) -> bool:
+    """Was Harbor already worried a moment ago (a check-in among the messages just before this one)?"""
+    user_messages = [event for event in tracker.events if event.get("event") == "user"][:-1]
+    recent = user_messages[-RECENT_MESSAGES:]
+    return any(((event.get("parse_data") or {}).get("intent") or {}).get("name") == CHECK_IN_INTENT
+               for event in recent)
+
+
+def _adult(tracker: Tracker) -> bool:
+    said = [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "role"]
+    return (said[0] if said else tracker.get_slot("role")) in ("caregiver", "provider")
+
+
+def _concern_categories(tracker: Tracker) -> list[str]:
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        risk = (event.get("parse_data") or {}).get("risk") or {}
+        if risk.get("categories"):
+            return list(risk["categories"])
+    return []
+
+
+class ActionCheckIn(Action):
+    def name(self) -> str:
+        return "action_check_in"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        if recent_check_in(tracker):
+            await escalate(dispatcher, tracker, "high", _concern_categories(tracker) or ["imminent_danger"])
+            return []
+        if _adult(tracker):
+            # A caregiver's or provider's worry is about a young person, not their own safety right now:
+            # answer what they asked (a page would have gone out had the message escalated).
+            from bot.actions.suggest import answer_as
+
+            asked = ((tracker.latest_message.get("risk") or {}).get("classifier_intent")) or "nlu_fallback"
+            return answer_as(asked, dispatcher, tracker, domain)
+        return [SlotSet("check_in_answer", None), FollowupAction("check_in_form")]
+
+
+class ValidateCheckInForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_check_in_form"
+
+    def validate_check_in_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> dict[str, Any]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return {"check_in_answer": read_answer(value if isinstance(value, str) else None, intent)}
+
+
+def _asked_before_check_in(tracker: Tracker) -> str | None:
+    """What the worrying message asked for (its classifier intent), to pick it up after a safe answer."""
+    for event in reversed(tracker.events):
+        parse = event.get("parse_data") or {} if event.get("event") == "user" else {}
+        if (parse.get("intent") or {}).get("name") == CHECK_IN_INTENT:
+            return (parse.get("risk") or {}).get("classifier_intent")
+    return None
+
+
+class ActionCheckInResult(Action):
+    def name(self) -> str:
+        return "action_check_in_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        answer = tracker.get_slot("check_in_answer")
+        if answer != SAFE:
+            await escalate(dispatcher, tracker, "high", _concern_categories(tracker) or ["imminent_danger"])
+            return [SlotSet("check_in_answer", None)]
+        dispatcher.utter_message(response="utter_check_in_safe")
+        asked = _asked_before_check_in(tracker)
+        if asked in INTENT_CATEGORY:
+            return [SlotSet("check_in_answer", None), *start_search_events(tracker, asked),
+                    FollowupAction("resource_form")]
+        return [SlotSet("check_in_answer", None)]

@@ -1,0 +1,74 @@
+"""What the person already told us: who is asking (the `role` slot), and a message that only gives a
+place, an age or who they are. The facts themselves come from bot/nlu/facts.py as entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+from bot.actions.resources import start_search_events
+
+CAREGIVER, PROVIDER = "caregiver", "provider"
+# What only an adult around a youth asks; a provider's words ("my client") still win.
+ROLE_BY_INTENT = {
+    "ask_warning_signs": CAREGIVER, "ask_suspect_what_to_do": CAREGIVER, "ask_how_to_talk": CAREGIVER,
+    "ask_youth_returned": CAREGIVER, "ask_relapse": CAREGIVER, "ask_caregiver_support": CAREGIVER,
+    "report_missing": CAREGIVER, "faq/placement_refusal": CAREGIVER, "faq/mandated_reporting": CAREGIVER,
+    "ask_screening_tools": PROVIDER, "ask_continuum_of_care": PROVIDER, "ask_trauma_informed": PROVIDER,
+    "ask_therapy_models": PROVIDER, "ask_promising_components": PROVIDER,
+    "ask_safety_planning_practice": PROVIDER, "ask_share_chat": PROVIDER, "faq/tool_cans_cse": PROVIDER,
+    "faq/tool_rapid_screening": PROVIDER, "faq/tool_htiam": PROVIDER, "faq/tool_headss": PROVIDER,
+    "faq/stages_of_change": PROVIDER,
+}
+
+
+def entity_value(message: dict[str, Any], kind: str) -> str | None:
+    """The first value of entity `kind` in a parsed message."""
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == kind and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def full_intent(message: dict[str, Any]) -> str | None:
+    """The intent, with the retrieval key for questions the response selector answers ("faq/tool_htiam")."""
+    intent = (message.get("intent") or {}).get("name")
+    selected = ((message.get("response_selector") or {}).get(intent or "") or {}).get("response") or {}
+    return selected.get("intent_response_key") or intent
+
+
+def implied_role(message: dict[str, Any]) -> str | None:
+    return ROLE_BY_INTENT.get(full_intent(message) or "")
+
+
+class ActionValidateSlotMappings(ValidationAction):
+    """Runs after every message: who is asking, from their words, else kept, else from what they ask."""
+
+    async def extract_role(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> dict[str, Any]:
+        said = entity_value(tracker.latest_message, "role")
+        if said:
+            return {"role": said}
+        if tracker.get_slot("role"):
+            return {}
+        implied = implied_role(tracker.latest_message)
+        return {"role": implied} if implied else {}
+
+
+class ActionHandleInform(Action):
+    """A message that only tells where, how old or who: a place starts a search (what kind of help is
+    asked next, unless they said); anything else is thanked and answered with what Harbor can do."""
+
+    def name(self) -> str:
+        return "action_handle_inform"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        if entity_value(tracker.latest_message, "place"):
+            return [*start_search_events(tracker), FollowupAction("resource_form")]
+        dispatcher.utter_message(response="utter_inform_thanks")
+        return []

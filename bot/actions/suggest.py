@@ -1,0 +1,122 @@
+"""A fallback that helps. First: "Did you mean 1) A or 2) B?" with the classifier's two best guesses
+(numbers by SMS, buttons in web chat). Then, if the next message is unclear too, or the guesses are
+weak: a full-text search over every answer and its examples (bot/answer_search.py). Only then the menu.
+What each guess is called comes from bot/topics.yml."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.resources import INTENT_CATEGORY, start_search_events
+from bot.answer_search import AnswerIndex, build_index, response_for
+
+TOPICS_FILE = Path(__file__).resolve().parents[1] / "topics.yml"
+MIN_GUESS = 0.08  # below this the classifier is guessing blind: go straight to the search
+_INDEX: dict[str, AnswerIndex] = {}
+
+
+@lru_cache(maxsize=1)
+def topics() -> dict[str, str]:
+    return yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))["topics"]
+
+
+def full_name(ranked: dict[str, Any], message: dict[str, Any]) -> str:
+    """faq guesses carry their answer's key ("faq/tool_htiam")."""
+    name = ranked.get("name") or ""
+    if name == "faq":
+        selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        return selected.get("intent_response_key") or name
+    return name
+
+
+def guesses(message: dict[str, Any]) -> list[str]:
+    """The two best intents a person could mean, that Harbor can name."""
+    found = []
+    for ranked in message.get("intent_ranking") or []:
+        name = full_name(ranked, message)
+        if name in topics() and (ranked.get("confidence") or 0.0) >= MIN_GUESS and name not in found:
+            found.append(name)
+        if len(found) == 2:
+            break
+    return found
+
+
+def index(domain: DomainDict) -> AnswerIndex:
+    responses = domain.get("responses") or {}
+    answerable = {response_for(intent) for intent in topics()} & set(responses)
+    key = ",".join(sorted(answerable))
+    if key not in _INDEX:
+        _INDEX.clear()
+        _INDEX[key] = build_index(responses, answerable)
+    return _INDEX[key]
+
+
+def answer_as(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+    """Answer as if the person had asked `intent` in so many words."""
+    if intent == "faq":
+        selected = ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        intent = selected.get("intent_response_key") or intent
+    if intent in INTENT_CATEGORY or intent == "find_resource":
+        if intent in INTENT_CATEGORY:
+            dispatcher.utter_message(response=response_for(intent))
+        return [*start_search_events(tracker, intent), FollowupAction("resource_form")]
+    if intent == "create_safety_plan":
+        dispatcher.utter_message(response="utter_safety_plan_intro")
+        return [FollowupAction("safety_plan_form")]
+    if intent == "show_safety_plan":
+        return [FollowupAction("action_show_safety_plan")]
+    if response_for(intent) in (domain.get("responses") or {}):
+        dispatcher.utter_message(response=response_for(intent))
+        return []
+    dispatcher.utter_message(response="utter_fallback")
+    return []
+
+
+class ActionFallbackSuggest(Action):
+    def name(self) -> str:
+        return "action_fallback_suggest"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        message = tracker.latest_message
+        if any(e.get("entity") in ("place", "help") for e in message.get("entities") or []):
+            # "hi im in fresno and i need help", "can u help me find somewhere to stay": a search, whatever
+            # the classifier made of the rest.
+            return [SlotSet("suggested", None), *start_search_events(tracker, "find_resource"),
+                    FollowupAction("resource_form")]
+        already_asked = bool(tracker.get_slot("suggested"))
+        options = guesses(message)
+        if not already_asked and len(options) == 2:
+            first, second = (topics()[o] for o in options)
+            dispatcher.utter_message(response="utter_did_you_mean", first=first, second=second,
+                                     buttons=[{"title": first, "payload": "1"}, {"title": second, "payload": "2"}])
+            return [SlotSet("suggested", options)]
+        found = index(domain).search(message.get("text") or "")
+        if found is not None:
+            dispatcher.utter_message(response="utter_found_answer")
+            dispatcher.utter_message(response=found.response)
+        else:
+            dispatcher.utter_message(response="utter_fallback")
+        return [SlotSet("suggested", None)]
+
+
+class ActionChooseSuggestion(Action):
+    def name(self) -> str:
+        return "action_choose_suggestion"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        options = tracker.get_slot("suggested") or []
+        said = (tracker.latest_message.get("text") or "").strip().lower()
+        picked = 0 if re.search(r"1|one|first", said) else 1
+        if len(options) < 2:
+            dispatcher.utter_message(response="utter_menu")
+            return []
+        return [SlotSet("suggested", None), *answer_as(options[picked], dispatcher, tracker, domain)]

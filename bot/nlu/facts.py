@@ -1,0 +1,258 @@
+"""What a message says about the person and their need, so Harbor never asks for it again: a place
+(a ZIP code, a California city or county, common short names like LA or SF, "near X"), an age
+("16", "sixteen", "16yo", "shes 13"), who is asking (youth, caregiver, provider), the kind of help,
+and gender or LGBTQ when said. Plain Python; bot/nlu/fact_extractor.py turns these into Rasa
+entities.
+
+Recall on places matters less than never inventing one: a city name that is also an English word
+or a first name ("orange", "hope", "tracy") counts only after "in", "near", "at" or "from", or as
+the whole message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from resources_db.places import PlaceNotFound, home_state_names, is_home_state_zip, resolve
+
+YOUTH, CAREGIVER, PROVIDER = "youth", "caregiver", "provider"
+MIN_AGE, MAX_AGE = 8, 30
+
+# What Californians call their places; the value is what resources_db.places resolves.
+SHORT_NAMES = {
+    "la": "los angeles", "l.a.": "los angeles", "los angeles": "los angeles", "sf": "san francisco",
+    "s.f.": "san francisco", "frisco": "san francisco", "sac": "sacramento", "sactown": "sacramento",
+    "sd": "san diego", "oc": "orange county", "sj": "san jose", "oak": "oakland", "oaktown": "oakland",
+    "the bay": "oakland", "bay area": "oakland", "east bay": "oakland", "south central": "los angeles",
+    "hollywood": "los angeles", "the valley": "fresno", "central valley": "fresno", "the ie": "riverside",
+    "inland empire": "riverside", "long beach": "long beach", "skid row": "los angeles",
+}
+# City names that are also first names or everyday words in texts.
+_NEEDS_PREPOSITION = {"tracy", "davis", "lincoln", "sherman", "maxwell", "chester", "nelson", "dixon",
+                      "ross", "winton", "newman", "avery", "colton", "grover", "san", "la", "oak", "sd",
+                      "the valley", "the bay", "sac", "clay", "graton", "taft", "keyes", "weldon"}
+_PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?|live in|stay in)\s+)$")
+_WORD = re.compile(r"[a-z0-9][a-z0-9.'-]*")
+
+_NUMBER_WORDS = {
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "twenty one": 21, "twenty-one": 21, "twenty two": 22, "twenty-two": 22, "twenty three": 23,
+    "twenty-three": 23, "twenty four": 24, "twenty-four": 24,
+}
+_NUMBER = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
+_NOT_AN_AGE_AFTER = (r"(?!\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|wks?|months?|miles?|mi\b|dollars?|bucks|"
+                     r"%|am\b|pm\b|:|\.\d|times?|blocks?|people|guys|of\b|percent|k\b|grand|texts?|calls?))")
+_AGES = [
+    # "16yo", "16 y/o", "16 years old", "16 yr old"
+    re.compile(rf"\b{_NUMBER}\s*(?:yo|y/o|y\.o\.|yrs?(?:\s*old)?|years?(?:\s*old)?|year-old)\b"),
+    # "i'm 16", "shes 13", "he is fifteen", "age 14", "just turned 17"
+    re.compile(rf"\b(?:i'?m|i am|im|she'?s|shes|she is|he'?s|hes|he is|they'?re|theyre|they are|age|aged|"
+               rf"turned|turning|ages?)\s+(?:only\s+|just\s+)?{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
+    # "my 15 year old", "a 14-year-old"
+    re.compile(rf"\b{_NUMBER}[\s-]*(?:year|yr)[\s-]*old\b"),
+    # Spanish: "tengo 17 anos", "17 años", "tiene 15"
+    re.compile(r"\b(?:tengo|tiene|tienes|de)\s+(\d{1,2})(?:\s*(?:anos|años|añitos))?\b"),
+    re.compile(r"\b(\d{1,2})\s*(?:anos|años)\b"),
+]
+# "92101 bed tonight 17": a lone number in a short message that also names a place or a need.
+_LONE_NUMBER = re.compile(r"(?<![\d$:.,/-])\b(1[0-9]|2[0-4])\b(?![\d:.,/%-]|\s*(?:min|hours?|hrs?|days?|weeks?|"
+                          r"months?|miles?|mi\b|dollars?|bucks|am\b|pm\b|times?|blocks?|people|of\b|k\b|texts?))")
+_SHORT_MESSAGE_WORDS = 10
+_BARE_AGE = re.compile(rf"^\s*(?:age\s*)?{_NUMBER}\s*[.!]*\s*$")
+
+_CHILD = (r"(?:daughter|son|kid|kiddo|child|children|girl|boy|teen|teenager|grandkid|granddaughter|"
+          r"grandson|grandchild|niece|nephew|stepdaughter|stepson|foster (?:child|kid|youth|daughter|son|girl|boy)|"
+          r"youngest|oldest|baby girl|placement)")
+_ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (PROVIDER, re.compile(
+        r"\b(?:i'?m|im|i am|as|i work as)\s+(?:a|an|the|her|his|their)?\s*(?:school\s+)?(?:social worker|"
+        r"case ?worker|case manager|counselou?r|therapist|teacher|nurse|doctor|probation officer|po\b|"
+        r"outreach worker|advocate|youth worker|youth pastor|pastor|coach|officer|detective|clinician|"
+        r"staff|group home staff|principal|mentor|cps worker|investigator|social work)")),
+    (PROVIDER, re.compile(
+        r"\b(?:my|our|a|for a|for my)\s+(?:client|clients|student|students|patient|patients|caseload|"
+        r"youth on my caseload|kids? on my caseload|mentee)\b")),
+    (PROVIDER, re.compile(r"\b(?:i|we)\s+work\s+(?:at|with|for|in)\b|\bour (?:agency|program|clinic|school|unit)\b")),
+    (CAREGIVER, re.compile(
+        r"\b(?:i'?m|im|i am|as)\s+(?:a|an|the|her|his|their)?\s*(?:foster|resource|adoptive|kinship)?\s*"
+        r"(?:mom|mother|dad|father|parent|parents|grandma|grandmother|grandpa|grandfather|granny|aunt|auntie|"
+        r"tia|uncle|guardian|caregiver|carer|step ?mom|step ?dad|foster)\b(?!\s+(?:care|home|youth|kid))")),
+    (CAREGIVER, re.compile(rf"\b(?:my|our)\s+(?:\d{{1,2}}\s*(?:yo|year old)\s+)?(?:foster\s+|adopted\s+|adoptive\s+|"
+                           rf"grand|step\s*)?{_CHILD}\b")),
+    (YOUTH, re.compile(
+        r"\b(?:my|our)\s+(?:foster (?:mom|mother|dad|father|parents?|family|home)|social worker|case ?worker|"
+        r"case manager|po\b|probation officer|group home|placement|pimp|boyfriend|bf|girlfriend|gf|daddy|"
+        r"mom|mother|dad|father|parents|stepdad|step dad|stepmom|step mom|teacher)\b")),
+    (YOUTH, re.compile(r"\b(?:i'?m|im|i am)\s+(?:only\s+|just\s+)?(?:1[0-7]|eleven|twelve|thirteen|fourteen|fifteen|"
+                       r"sixteen|seventeen)\b(?!\s*(?:min|hours|days|miles))")),
+    (YOUTH, re.compile(r"\b(?:i ran away|i'?m a runaway|im a runaway|i ran from|i left my placement|"
+                       r"kicked me out|i'?m in foster care|im in foster care|i'?m in a group home)\b")),
+]
+
+HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|place to (?:stay|sleep|crash)|somewhere to "
+                                     r"(?:stay|sleep|crash)|where (?:to|can i) (?:sleep|stay)|housing)\b")),
+    ("food", re.compile(r"\b(?:food|meal|meals|hungry|groceries|food bank|food stamps|eat|starving)\b")),
+    ("medical", re.compile(r"\b(?:clinic|doctor|medical|health ?care|std|sti|pregnan\w*|dentist|dental|"
+                           r"birth control|plan b|hiv|urgent care)\b")),
+    ("mental_health", re.compile(r"\b(?:counsel(?:ing|ling)|therap(?:y|ist)|mental health|psychiatrist)\b")),
+    ("legal", re.compile(r"\b(?:lawyer|attorney|legal|court|immigration)\b")),
+    ("education_jobs", re.compile(r"\b(?:job|jobs|ged|job training|employment|back to school)\b")),
+    ("substance_use", re.compile(r"\b(?:rehab|detox|sober|recovery program)\b")),
+    ("drop_in", re.compile(r"\b(?:drop[- ]?in|shower)\b")),
+]
+
+GENDER_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("lgbtq", re.compile(r"\b(?:lgbt\w*|queer|gay|lesbian|bi|bisexual|trans|transgender|nonbinary|non-binary|"
+                         r"enby|gender ?fluid|they/them)\b")),
+    # Only what someone says of themselves or the child they ask for: a pronoun can be anyone.
+    ("female", re.compile(r"\b(?:i'?m a (?:girl|woman|young woman)|im a girl|for (?:a )?girls?|"
+                          r"my (?:foster |grand|step)?(?:daughter|niece|girl)|"
+                          r"(?:a|my) \d{1,2}\s*(?:yo|year old) girl)\b")),
+    ("male", re.compile(r"\b(?:i'?m a (?:boy|guy|dude|young man)|im a (?:boy|guy)|for (?:a )?boys?|"
+                        r"my (?:foster |grand|step)?(?:son|nephew|boy)|"
+                        r"(?:a|my) \d{1,2}\s*(?:yo|year old) boy)\b")),
+]
+
+
+@dataclass(frozen=True)
+class Fact:
+    entity: str  # place | age | role | help | gender
+    value: str
+    start: int
+    end: int
+
+
+def _clean(text: str) -> str:
+    """Lower case, curly quotes straight; same length as the input so offsets stay true."""
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> dict[str, str]:
+    names = {name: name for name in home_state_names()}
+    names.update(SHORT_NAMES)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    from spacy.lookups import load_lookups
+
+    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    return frozenset(set(table.keys()) | set(table.values()))
+
+
+def places(text: str) -> list[Fact]:
+    cleaned = _clean(text)
+    found: list[Fact] = []
+    for match in re.finditer(r"\b(\d{5})(?:-\d{4})?\b", cleaned):
+        code = match.group(1)
+        whole = cleaned.strip(" .!") == match.group(0)
+        context = re.search(r"(?:zip|zipcode|in|near|at|around)\s*(?:code)?\s*(?:is)?\s*$", cleaned[:match.start()])
+        if is_home_state_zip(code) or ((whole or context) and _resolves(code)):
+            found.append(Fact("place", code, match.start(1), match.end(1)))
+    words = [(m.group(0).strip(".'-"), m.start()) for m in _WORD.finditer(cleaned)]
+    taken: set[int] = set()
+    names = _place_names()
+    for size in (4, 3, 2, 1):
+        for index in range(len(words) - size + 1):
+            if any(i in taken for i in range(index, index + size)):
+                continue
+            phrase = " ".join(word for word, _ in words[index:index + size])
+            if phrase not in names:
+                continue
+            start = words[index][1]
+            end = words[index + size - 1][1] + len(words[index + size - 1][0])
+            if _needs_preposition(phrase) and not (_PREPOSITION.search(cleaned[:start])
+                                                   or cleaned.strip(" .!?") == phrase):
+                continue
+            if not _resolves(names[phrase]):
+                continue
+            taken.update(range(index, index + size))
+            found.append(Fact("place", names[phrase], start, end))
+    return sorted(found, key=lambda fact: fact.start)
+
+
+def _needs_preposition(phrase: str) -> bool:
+    if " " in phrase and phrase not in _NEEDS_PREPOSITION:
+        return False
+    return phrase in _NEEDS_PREPOSITION or phrase in _english_words() or len(phrase) <= 3
+
+
+@lru_cache(maxsize=4096)
+def _resolves(name: str) -> bool:
+    try:
+        resolve(name)
+    except PlaceNotFound:
+        return False
+    return True
+
+
+def _age_value(word: str) -> int | None:
+    value = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+    return value if value is not None and MIN_AGE <= value <= MAX_AGE else None
+
+
+def ages(text: str) -> list[Fact]:
+    cleaned = _clean(text)
+    bare = _BARE_AGE.match(cleaned)
+    if bare and _age_value(bare.group(1)) is not None:
+        return [Fact("age", str(_age_value(bare.group(1))), bare.start(1), bare.end(1))]
+    found: list[Fact] = []
+    for pattern in _AGES:
+        for match in pattern.finditer(cleaned):
+            value = _age_value(match.group(1))
+            if value is not None and not any(f.start == match.start(1) for f in found):
+                found.append(Fact("age", str(value), match.start(1), match.end(1)))
+    if not found and len(cleaned.split()) <= _SHORT_MESSAGE_WORDS and (places(text) or help_kind(text)):
+        lone = [m for m in _LONE_NUMBER.finditer(cleaned) if _age_value(m.group(1)) is not None
+                and not re.search(r"\b(?:at|by|until|till|after|before|around|open|close|closes)\s*$",
+                                  cleaned[:m.start()])]
+        if len(lone) == 1:
+            found.append(Fact("age", lone[0].group(1), lone[0].start(1), lone[0].end(1)))
+    return sorted(found, key=lambda fact: fact.start)
+
+
+def _first(entity: str, patterns: list[tuple[str, re.Pattern[str]]], text: str) -> Fact | None:
+    cleaned = _clean(text)
+    for value, pattern in patterns:
+        match = pattern.search(cleaned)
+        if match:
+            return Fact(entity, value, match.start(), match.end())
+    return None
+
+
+def role(text: str) -> Fact | None:
+    """Who is asking, when the words say so. An adult's words outrank a youth's ("my foster daughter
+    said her social worker ..." is a caregiver)."""
+    return _first("role", _ROLE_PATTERNS, text)
+
+
+def help_kind(text: str) -> Fact | None:
+    return _first("help", HELP_WORDS, text)
+
+
+def gender(text: str) -> Fact | None:
+    return _first("gender", GENDER_WORDS, text)
+
+
+def facts(text: str | None) -> list[Fact]:
+    """Everything the message says; at most one of each kind, the first place and age said."""
+    if not text:
+        return []
+    found: list[Fact] = []
+    for group in (places(text), ages(text)):
+        if group:
+            found.append(group[0])
+    for single in (role(text), help_kind(text), gender(text)):
+        if single:
+            found.append(single)
+    if any(f.entity == "age" and int(f.value) < 18 for f in found) and not any(f.entity == "role" for f in found):
+        speaker = re.search(r"\b(?:i'?m|im|i am)\s", _clean(text))
+        if speaker:
+            found.append(Fact("role", YOUTH, speaker.start(), speaker.end()))
+    return found

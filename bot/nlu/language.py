@@ -1,0 +1,75 @@
+"""Spanish or English, and what a Spanish message asks for. Plain Python.
+
+The detector is lingua's, restricted to English and Spanish, from the model inside its wheel:
+nothing is downloaded at run time. A message counts as Spanish only when lingua is sure and it has
+at least two words, so "ok", "fresno" or "16" never switch the conversation's language. Mixed
+Spanglish that lingua calls English stays English, where the NLU and the risk layer (trained on
+Spanglish too) read it.
+
+Harbor's Spanish is a first step: the crisis lines, a search for a safe place, food or a clinic,
+and an honest line that the rest is in English for now. The intents below are what those answers
+need; anything else gets that honest line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+SPANISH, ENGLISH = "es", "en"
+MIN_CONFIDENCE = 0.9
+
+# (intent, words that ask for it), first match wins: danger is the risk layer's, before this.
+SPANISH_INTENTS: list[tuple[str, re.Pattern[str]]] = [
+    ("need_shelter", re.compile(r"\b(?:cama|camas|dormir|duermo|quedarme|quedar|albergue|refugio|techo|donde vivir|"
+                                r"casa hogar|lugar seguro|lugar para|hospedaje|en la calle|me corrieron)\b")),
+    ("need_food", re.compile(r"\b(?:comida|comer|hambre|despensa|alimentos?|food)\b")),
+    ("need_health", re.compile(r"\b(?:clinica|doctora?|medic[oa]|salud|embarazada|embarazo|enferm[oa]|dentista|"
+                               r"hospital|pastilla|anticonceptiv\w*|prueba)\b")),
+    ("ask_crisis_numbers", re.compile(r"\b(?:numero|telefono|linea|llamar|hablar con alguien|persona real|"
+                                      r"una persona|ayuda|ayudame|auxilio)\b")),
+    ("greet", re.compile(r"^(?:hola|buenas|buenos dias|buenas tardes|buenas noches|que onda|oye)\b")),
+    ("thanks", re.compile(r"\b(?:gracias|grax|thx)\b")),
+    ("goodbye", re.compile(r"\b(?:adios|bye|nos vemos|hasta luego)\b")),
+]
+_SPANISH_MARKERS = re.compile(r"\b(?:necesito|quiero|donde|estoy|tengo|ayuda|hola|por favor|porfa|gracias|"
+                              r"no se|que|como|puedo|hay)\b")
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).build()
+
+
+def language_of(text: str | None) -> str | None:
+    """"es" or "en" when the message says so clearly; None for short or unclear ones."""
+    if not text:
+        return None
+    words = re.findall(r"[^\W\d_]+", text)
+    if len(words) < 2 and not (words and _SPANISH_MARKERS.fullmatch(_plain(words[0]))):
+        return None
+    from lingua import Language
+
+    confidences = {value.language: value.value for value in _detector().compute_language_confidence_values(text)}
+    if confidences.get(Language.SPANISH, 0.0) >= MIN_CONFIDENCE:
+        return SPANISH
+    if confidences.get(Language.ENGLISH, 0.0) >= MIN_CONFIDENCE:
+        return ENGLISH
+    return None
+
+
+def spanish_intent(text: str) -> str:
+    """What a Spanish message asks for, among what Harbor can answer in Spanish; else `spanish_other`."""
+    plain = _plain(text)
+    for intent, pattern in SPANISH_INTENTS:
+        if pattern.search(plain):
+            return intent
+    return "spanish_other"

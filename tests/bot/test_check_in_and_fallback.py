@@ -1,0 +1,31 @@
+"""Are you safe right now: only a plain yes is safe. The fallback's search needs two shared words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.actions.check_in import NOT_SAFE, SAFE, read_answer
+from bot.answer_search import AnswerIndex
+
+
+@pytest.mark.parametrize("text", ["yes", "Yeah", "im safe", "i'm ok", "yes im safe now", "fine", "si"])
+def test_plain_yes_is_safe(text: str):
+    assert read_answer(text, None) == SAFE
+
+
+@pytest.mark.parametrize("text", ["no", "idk", "kinda", "not really", "i guess", "he's here", "nvm", ""])
+def test_anything_else_is_not_safe(text: str):
+    assert read_answer(text, None) == NOT_SAFE
+
+
+def test_an_affirm_with_doubt_is_not_safe():
+    assert read_answer("yeah i guess not really", "affirm") == NOT_SAFE
+
+
+def test_answer_search_finds_the_answer_that_shares_words_and_refuses_one_word():
+    index = AnswerIndex([("utter_ask_tattoo_removal", "how do i get a tattoo removed"),
+                         ("utter_ask_records", "can i clear my criminal record")])
+    found = index.search("that guys name tattoo on my neck can it be removed")
+    assert found is not None and found.response == "utter_ask_tattoo_removal"
+    assert index.search("tattoo") is None
+    assert index.search("pizza weather football") is None

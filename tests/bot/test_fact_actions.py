@@ -1,0 +1,73 @@
+"""Actions that use what the person already said (trackers as Rasa sends them; no server)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.check_in import ActionCheckIn, recent_check_in
+from bot.actions.facts import ActionHandleInform, ActionValidateSlotMappings
+from bot.actions.resources import start_search_events
+
+
+def entity(kind: str, value: str) -> dict:
+    return {"entity": kind, "value": value}
+
+
+def tracker(text: str, intent: str, entities: list[dict] | None = None, slots: dict | None = None,
+            events: list[dict] | None = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    return Tracker("s1", slots or {}, latest, events or [], False, None, {}, "action_listen")
+
+
+def followups(events: list[dict]) -> list[str]:
+    return [e["name"] for e in events if e.get("event") == "followup"]
+
+
+def slot_values(events: list[dict]) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_a_search_starts_from_what_this_message_and_earlier_ones_said():
+    said_now = tracker("i need a bed in fresno", "need_shelter", [entity("place", "fresno")],
+                       slots={"known_age": "16"})
+    values = slot_values(start_search_events(said_now))
+    assert values["resource_category"] == "emergency_shelter"
+    assert values["resource_place"] == "fresno" and values["resource_age"] == "16"
+
+
+def test_a_place_alone_starts_a_search_and_a_role_alone_is_thanked():
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionHandleInform().run(dispatcher, tracker("93701", "inform", [entity("place", "93701")]),
+                                                  {}))
+    assert followups(events) == ["resource_form"] and dispatcher.messages == []
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionHandleInform().run(dispatcher, tracker("im her foster mom", "inform",
+                                                             [entity("role", "caregiver")]), {}))
+    assert dispatcher.messages[0]["response"] == "utter_inform_thanks"
+
+
+def test_who_is_asking_comes_from_words_then_stays_then_from_what_only_adults_ask():
+    action = ActionValidateSlotMappings()
+    dispatcher = CollectingDispatcher()
+
+    def role(t: Tracker) -> dict:
+        return asyncio.run(action.extract_role(dispatcher, t, {}))
+
+    assert role(tracker("i'm a social worker", "inform", [entity("role", "provider")])) == {"role": "provider"}
+    assert role(tracker("what are the warning signs", "ask_warning_signs", slots={"role": "provider"})) == {}
+    assert role(tracker("what are the warning signs", "ask_warning_signs")) == {"role": "caregiver"}
+    assert role(tracker("i need a bed", "need_shelter")) == {}
+
+
+def test_a_second_worry_right_after_a_check_in_escalates_instead_of_asking_again():
+    worry = {"event": "user", "text": "idk", "parse_data": {"intent": {"name": "risk_check_in"}}}
+    plain = {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}}
+    first = tracker("he gets mad sometimes lol", "risk_check_in", events=[plain, worry])
+    assert not recent_check_in(first)
+    events = asyncio.run(ActionCheckIn().run(CollectingDispatcher(), first, {}))
+    assert followups(events) == ["check_in_form"]
+    again = tracker("he gets mad a lot", "risk_check_in", events=[worry, plain, worry])
+    assert recent_check_in(again)

@@ -1,0 +1,49 @@
+"""What a message says about the person is read from their words, and nothing is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.facts import facts
+
+
+def said(text: str) -> dict[str, str]:
+    return {fact.entity: fact.value for fact in facts(text)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I'm 16 and need a bed in Fresno", {"place": "fresno", "age": "16", "role": "youth", "help": "emergency_shelter"}),
+    ("fresno i said", {"place": "fresno"}),
+    ("shes 13 i already said", {"age": "13"}),
+    ("94601", {"place": "94601"}),
+    ("LA", {"place": "los angeles"}),
+    ("im in the bay", {"place": "oakland"}),
+    ("sixteen", {"age": "16"}),
+    ("16yo", {"age": "16"}),
+    ("92101 bed tonight 17", {"place": "92101", "age": "17", "help": "emergency_shelter"}),
+    ("en los angeles, tengo 17 años", {"place": "los angeles", "age": "17"}),
+    ("my 14 year old son ran away", {"age": "14", "role": "caregiver"}),
+    ("I'm a school counselor, a student told me", {"role": "provider"}),
+    ("my foster mom took my phone", {"role": "youth"}),
+    ("i'm trans and need a shelter in sf", {"place": "san francisco", "help": "emergency_shelter",
+                                           "gender": "lgbtq"}),
+])
+def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
+    assert said(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "i waited 15 minutes", "it was 20 bucks", "hope this helps", "my friend tracy is mad at me",
+    "i have 10000 dollars", "call me at 5 pm", "he took me to vegas",
+])
+def test_no_fact_is_invented_from_everyday_words(text: str):
+    assert said(text) == {}
+
+
+def test_a_city_that_is_also_a_word_needs_a_preposition():
+    assert "place" not in said("orange juice and a bed")
+    assert said("i need a bed in orange")["place"] == "orange"
+
+
+def test_clock_times_are_not_ages():
+    assert "age" not in said("clinic near 90011 open at 10")

@@ -1,0 +1,35 @@
+"""Spanish is recognised only when sure; web chat says type, never rewriting a phone action."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.language import ENGLISH, SPANISH, language_of, spanish_intent
+from channels.web_wording import for_web
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("necesito una cama esta noche", SPANISH), ("no tengo donde quedarme", SPANISH),
+    ("i need a bed tonight", ENGLISH), ("ok", None), ("fresno", None), ("16", None),
+])
+def test_language_only_when_sure(text: str, language: str | None):
+    assert language_of(text) == language
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("necesito una cama esta noche", "need_shelter"), ("tengo mucha hambre", "need_food"),
+    ("creo que estoy embarazada, necesito una clinica", "need_health"),
+    ("cual es el numero de ayuda", "ask_crisis_numbers"), ("me gusta el futbol", "spanish_other"),
+])
+def test_spanish_needs(text: str, intent: str):
+    assert spanish_intent(text) == intent
+
+
+@pytest.mark.parametrize(("sms", "web"), [
+    ("Where are you? Text your ZIP code or a city.", "Where are you? Type your ZIP code or a city."),
+    ("Reply MORE", "Type MORE"), ("Reply YES or NO.", "Type YES or NO."),
+    ("You can text any time, day or night.", "You can type any time, day or night."),
+    ("call or text 988 now", "call or text 988 now"), ("text 233733 (hotline)", "text 233733 (hotline)"),
+])
+def test_web_wording(sms: str, web: str):
+    assert for_web(sms) == web
