@@ -42,14 +42,15 @@ KINDS = {"shelter": ("emergency_shelter", "transitional_housing"), "food": ("foo
          "trafficking": ("trafficking_services",), "jobs": ("education_jobs",),
          "caregiver": ("caregiver_support",)}
 QUESTIONS = {
-    "place": re.compile(r"where are you|zip code or a city|donde estas|codigo postal", re.I),
-    "age": re.compile(r"how old (?:are you|is)|cuantos anos", re.I),
-    "kind": re.compile(r"what kind of help", re.I),
-    "safe": re.compile(r"safe right now\? reply|are you safe right now|is everyone safe right now|estas a salvo", re.I),
+    "place": re.compile(r"where are you|zip code or a city|d[oó]nde est[aá]s|c[oó]digo postal", re.I),
+    "age": re.compile(r"how old (?:are you|is)|cu[aá]ntos a[nñ]os", re.I),
+    "kind": re.compile(r"what kind of help|qu[eé] (?:tipo de )?ayuda buscas", re.I),
+    "safe": re.compile(r"safe right now\? reply|are you safe right now|is everyone safe right now|"
+                       r"est[aá]s a salvo", re.I),
 }
 FALLBACK = re.compile(r"sorry, i didn't get that|sorry, i lost track|i couldn't read any words", re.I)
 NONE_NEAR = re.compile(r"i didn't find a program near there|i don't have a (?:food program|clinic) listed near|"
-                       r"no encontre un programa|no tengo (?:un programa|una clinica)", re.I)
+                       r"no encontr[eé] un programa|no tengo (?:un programa|una cl[ií]nica)", re.I)
 
 
 @dataclass

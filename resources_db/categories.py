@@ -55,11 +55,11 @@ CATEGORIES: tuple[Category, ...] = (
 BY_CODE = {category.code: category for category in CATEGORIES}
 # What a Spanish-speaking person sees (bot/nlu/language.py: Spanish is a first step).
 SPANISH_LABELS = {
-    "emergency_shelter": "un lugar seguro esta noche", "transitional_housing": "vivienda a largo plazo",
-    "drop_in": "centros de dia", "crisis_hotline": "lineas de ayuda 24/7",
+    "emergency_shelter": "un lugar seguro esta noche", "transitional_housing": "un lugar para vivir a largo plazo",
+    "drop_in": "centros para jovenes sin cita", "crisis_hotline": "lineas de ayuda 24/7",
     "trafficking_services": "ayuda para sobrevivientes de trata", "mental_health": "consejeria",
     "medical": "atencion medica", "legal": "ayuda legal", "food": "comida", "education_jobs": "escuela y trabajo",
-    "substance_use": "drogas o alcohol", "caregiver_support": "apoyo para cuidadores",
+    "substance_use": "ayuda con drogas o alcohol", "caregiver_support": "apoyo para cuidadores",
 }
 _WORD = re.compile(r"[a-z0-9-]+")
 

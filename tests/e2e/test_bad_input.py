@@ -35,11 +35,12 @@ def test_spanish_gets_a_bed_search_in_spanish(harbor: RunningHarbor, sender: str
     texts = harbor.texts("necesito un lugar para dormir", sender)
     assert_sms_ready(texts)
     assert "Busquemos un lugar seguro" in texts[0]
-    assert texts[-1].startswith("Donde estas?")  # the place, asked in Spanish
+    assert texts[-1].startswith("¿Donde estas?")  # the place, asked in Spanish
     texts = harbor.texts("fresno", sender)
-    assert texts == ["Cuantos anos tienes? Algunos lugares solo aceptan ciertas edades. Puedes escribir SKIP."]
+    assert texts == ["¿Cuantos años tienes? Algunos lugares solo aceptan ciertas edades. Si no quieres decirlo, "
+                     "escribe SKIP."]
     texts = harbor.texts("16", sender)
-    assert "Esto encontre para un lugar seguro esta noche, cerca de Fresno" in texts[0]
+    assert "Esto encontré para un lugar seguro esta noche, cerca de Fresno" in texts[0]
 
 
 @pytest.mark.parametrize("message", ["qwpeoriu zxmcnv", "%%%% ^^^ 12345 ;;", "<script>alert(1)</script>",
