@@ -13,7 +13,9 @@ from harbor.settings import PROJECT_ROOT
 @lru_cache(maxsize=1)
 def _responses() -> dict[str, str]:
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return {name: variations[0]["text"] for name, variations in domain["responses"].items()}
+    # The default variation: channel texts are said before or outside Rasa, with no slots to choose by.
+    return {name: next((v for v in variations if not v.get("condition") and not v.get("channel")),
+                       variations[0])["text"] for name, variations in domain["responses"].items()}
 
 
 def channel_text(name: str) -> str:

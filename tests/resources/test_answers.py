@@ -40,7 +40,8 @@ def test_ages_that_are_not(text):
 
 def test_the_numbered_menu_matches_the_domain_prompt():
     domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
-    prompt = domain["responses"]["utter_ask_resource_category"][-1]["text"]
+    variants = domain["responses"]["utter_ask_resource_category"]
+    prompt = next(v for v in variants if not v.get("condition") and not v.get("channel"))["text"]
     assert numbered_menu() in prompt
-    buttons = domain["responses"]["utter_ask_resource_category"][0]["buttons"]
+    buttons = next(v for v in variants if v.get("channel") == "socketio")["buttons"]
     assert [b["payload"] for b in buttons] == [str(n) for n in range(1, len(CATEGORIES) + 1)]
