@@ -1,4 +1,4 @@
-"""Risk triage quality on the independent held-out set tests/risk/heldout_2026-11-26c.tsv.
+"""Risk triage quality on the independent held-out set tests/risk/heldout_2026-11-26d.tsv.
 
 Side by side, in one run: the live path (the rules' floor OR the risk classifier's vote, exactly
 what bot/nlu/risk_detector.py runs), the rules alone, the classifier alone, a crisis-keyword
@@ -24,7 +24,7 @@ from pathlib import Path
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SET = PROJECT_ROOT / "tests" / "risk" / "heldout_2026-11-26c.tsv"
+DEFAULT_SET = PROJECT_ROOT / "tests" / "risk" / "heldout_2026-11-26d.tsv"
 GOALS = {"imminent_danger": 0.98, "self_harm": 0.98, "exploitation": 0.95, "abuse": 0.95}
 MAX_FALSE_ESCALATION = 0.05
 

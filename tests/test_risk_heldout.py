@@ -1,6 +1,6 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent ones (tests/risk/heldout_2026-11-26c.tsv, and the older -b set), written by someone who
-saw neither the rules nor the data, and used once per change."""
+the independent one (tests/risk/heldout_2026-11-26d.tsv), written by someone who saw neither the rules
+nor the data, and used once per change."""
 
 from __future__ import annotations
 
@@ -15,32 +15,23 @@ from hotline import risk_patterns as p
 from hotline.risk_classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[1]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-11-26c.tsv"
-OLDER_HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-11-26b.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-11-26d.tsv"
 NEAR = 0.85
 
 
-# Measurements of this design, less one message per category of slack. The goals (recall >= 0.98 danger
-# and self-harm, >= 0.95 exploitation and abuse, <= 5% false escalations) are not met by pages alone: see
-# README, "Risk triage and escalation". Set c: first use 2026-11-26 with the writer-grouped classifier
-# (abuse 0.8875, exploitation 0.8875, imminent 0.889, self_harm 0.778, third_party 0.800; 0.059); then 34
-# lines within 0.85 of the new training data were removed (a mechanical rule, not by score); then three NLU
-# writers' files were lost to a script bug and written again by new writers, which changed the classifier's
-# training data, and it was measured once more. These floors are from that last measurement: recall (the
-# right category) abuse 0.911, exploitation 0.886, imminent_danger 0.900, self_harm 0.750, third_party
-# 0.771; false escalations 0.067. Paged or asked: 1.000, 0.975, 0.989, 0.893, 1.000; 0.093.
-HELD_OUT_FLOORS = {"abuse": 0.898, "exploitation": 0.873, "imminent_danger": 0.888, "self_harm": 0.738,
-                   "third_party": 0.757}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.073
-CHECK_IN_FLOORS = {"abuse": 0.987, "exploitation": 0.962, "imminent_danger": 0.977, "self_harm": 0.881,
-                   "third_party": 0.985}
-CHECK_IN_MAX_FALSE = 0.098
-# Set b: first use 2026-11-26 with the earlier classifier (abuse 0.735, exploitation 0.900, imminent_danger
-# 0.875, self_harm 0.600, third_party 0.950; 0.062); after 3 near-copies removed, with this design: abuse
-# 0.912, exploitation 0.950, imminent_danger 0.950, self_harm 0.769, third_party 0.950; 0.072.
-OLDER_FLOORS = {"abuse": 0.882, "exploitation": 0.925, "imminent_danger": 0.925, "self_harm": 0.743,
-                "third_party": 0.90}
-OLDER_MAX_FALSE_ESCALATION = 0.082
+# Set d (sets b and c were retired to training after a change touched them together with the data),
+# written after that by an independent writer; measured once on all 340 lines, then once after 35 lines
+# within 0.85 of training data were removed by rule (not by score). Floors are the second measurement
+# less one message per category: recall (right category) abuse 0.872, exploitation 0.811, imminent_danger
+# 0.796, self_harm 0.641, third_party 0.784; false escalations 0.058. Paged or asked: 0.974, 0.973, 1.000,
+# 0.872, 0.973; 0.106. The goals (>= 0.98 danger and self-harm, >= 0.95 exploitation and abuse, <= 5%)
+# are not met: README, "Risk triage and escalation".
+HELD_OUT_FLOORS = {"abuse": 0.846, "exploitation": 0.783, "imminent_danger": 0.775, "self_harm": 0.615,
+                   "third_party": 0.756}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.068
+CHECK_IN_FLOORS = {"abuse": 0.948, "exploitation": 0.945, "imminent_danger": 0.979, "self_harm": 0.846,
+                   "third_party": 0.945}
+CHECK_IN_MAX_FALSE = 0.116
 
 
 def _plain(text: str) -> str:
@@ -79,10 +70,10 @@ def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(
     text = " ".join(header).lower()
     assert "written 2026-11-26" in text and "independent writer" in text
     assert "once per change" in text and "never tuned on" in text
-    assert len(load_set(HELD_OUT)) >= 590
+    assert len(load_set(HELD_OUT)) >= 300
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT, OLDER_HELD_OUT], ids=["c", "b"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["d"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -90,8 +81,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION),
-    (OLDER_HELD_OUT, OLDER_FLOORS, OLDER_MAX_FALSE_ESCALATION)], ids=["c", "b"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["d"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""

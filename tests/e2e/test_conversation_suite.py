@@ -11,9 +11,10 @@ import requests
 from bench.conversations import Directory, evaluate, load
 from tests.e2e.conftest import RunningHarbor
 
-# Measured 2026-11-26 with bench.conversations: completion 19/64, fallback 10/234 turns, 4 questions
+# Measured 2026-11-26 with bench.conversations: completion 18/64 (19/64 before the retrain on sets
+# b, c), fallback 10/234 turns, 4 questions
 # asked again. Slack: one conversation, two fallback turns, no repeated question.
-MIN_COMPLETED = 18
+MIN_COMPLETED = 17
 MAX_FALLBACKS = 12
 MAX_REPEATED = 4
 
