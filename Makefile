@@ -18,13 +18,15 @@ train: setup ## train the model (Rasa skips what did not change)
 run: setup ## set up, train if the data changed, start everything, print the URLs
 	$(BIN)/harbor up
 
-test: setup ## set up, train if needed, lint, run the whole suite
+test: setup ## set up, train if needed, lint, check the layering, run the whole suite
 	$(BIN)/harbor train
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-lint: setup ## ruff
+lint: setup ## ruff, and the import layering (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: train ## NLU quality on the held-out split
 	$(BIN)/python -m bench.nlu_eval

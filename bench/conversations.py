@@ -33,7 +33,8 @@ from typing import Any
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from harbor.core.settings import PROJECT_ROOT
+
 CONVERSATIONS = PROJECT_ROOT / "tests" / "conversations"
 GOALS = {"completion": 0.90, "fallback_rate": 0.05, "repeated_questions": 0}
 
@@ -98,12 +99,12 @@ class Directory:
     def names_near(self, kind: str, place: str | None, age: int | None = None) -> tuple[set[str], bool]:
         """(names of programs of this kind the bot may list, whether any of them is local for this age)."""
         from bot.actions.resources import _query
-        from resources_db.db import directory_session
+        from harbor.core.db import session_scope
         from resources_db.search import LOCAL, search
 
         names: set[str] = set()
         local = False
-        with directory_session(self.database_url) as session:
+        with session_scope(self.database_url) as session:
             for category in KINDS[kind]:
                 hits = search(session, _query(category, place, age)).hits
                 names |= {hit.name for hit in hits if hit.scope == LOCAL or not place}

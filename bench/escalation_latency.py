@@ -17,12 +17,12 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import requests
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-HARBOR = str(Path(sys.executable).with_name("harbor"))
+from harbor.core.settings import PROJECT_ROOT, venv_executable
+
+HARBOR = venv_executable("harbor")
 RISKY = ["he wont let me leave", "i want to kill myself", "he keeps all the money i make",
          "my stepdad hits me", "he has a gun"]
 

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import requests
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-HARBOR = str(Path(sys.executable).with_name("harbor"))
+from harbor.core.settings import PROJECT_ROOT, venv_executable
+
+HARBOR = venv_executable("harbor")
 # Advocates at the fake Twilio's numbers, on call from 2020 to 2100 (the e2e tests use it too).
 ROSTER = """
 advocates:

@@ -22,7 +22,8 @@ from pathlib import Path
 # No telemetry or crash reports leave the machine (see harbor/__init__.py).
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from harbor.core.settings import PROJECT_ROOT
+
 DEFAULT_MODEL = PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz"
 DEFAULT_DATA = PROJECT_ROOT / "tests" / "nlu" / "holdout_2026-11-26c.yml"
 

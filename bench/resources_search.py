@@ -21,8 +21,9 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
+from harbor.core.db import engine_for, reachable, session_factory
+from harbor.core.settings import test_postgres_url
 from resources_db.categories import CATEGORIES
-from resources_db.db import directory_engine, directory_sessions
 from resources_db.models import (
     Attribute,
     Base,
@@ -35,9 +36,9 @@ from resources_db.models import (
 from resources_db.places import Place, _index
 from resources_db.search import SearchQuery, miles_between, search
 from resources_db.seed import load_seed
-from tests.hotline_helpers import POSTGRES_URL, postgres_available
 
 BATCH = 5000
+POSTGRES_URL = test_postgres_url()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -46,10 +47,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def build(url: str, services: int, rng: random.Random) -> list[tuple[float, float, str]]:
-    engine = directory_engine(url)
+    engine = engine_for(url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
-    with directory_sessions(url)() as session:
+    with session_factory(url)() as session:
         load_seed(session)  # taxonomy terms and the national lines
         session.commit()
     points = [(lat, lon, state) for lat, lon, state, _ in _index().zips.values()]
@@ -110,7 +111,7 @@ def measure(url: str, points: list, queries: int, baseline_queries: int, rng: ra
                                  category=rng.choice([None, *[c.code for c in CATEGORIES]]),
                                  age=rng.choice([None, 15, 19]), radius_miles=25.0))
     timings, baseline, found = [], [], []
-    with directory_sessions(url)() as session:
+    with session_factory(url)() as session:
         search(session, plans[0])  # warm the connection and statement cache
         for query in plans:
             started = time.perf_counter()
@@ -149,13 +150,13 @@ def main() -> int:
         report("SQLite", measure(url, points, args.queries, args.baseline_queries, random.Random(args.seed)), 10.0)
     if args.no_postgres:
         return 0
-    if not postgres_available():
+    if not reachable(POSTGRES_URL):
         print(f"PostgreSQL   not running at {POSTGRES_URL}; skipped")
         return 0
     build(POSTGRES_URL, args.services, random.Random(args.seed))
     report("PostgreSQL", measure(POSTGRES_URL, points, args.queries, args.baseline_queries,
                                  random.Random(args.seed)), None)
-    engine = directory_engine(POSTGRES_URL)
+    engine = engine_for(POSTGRES_URL)
     Base.metadata.drop_all(engine)  # leave the shared test database as the tests expect it
     return 0
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from harbor.core.settings import PROJECT_ROOT
+
 DEFAULT_SET = PROJECT_ROOT / "tests" / "risk" / "heldout_2026-11-26d.tsv"
 GOALS = {"imminent_danger": 0.98, "self_harm": 0.98, "exploitation": 0.95, "abuse": 0.95}
 MAX_FALSE_ESCALATION = 0.05
@@ -59,7 +60,7 @@ class Result:
 
 
 def load_set(path: Path = DEFAULT_SET) -> list[tuple[str, str]]:
-    from hotline.risk_classifier import load_labelled
+    from bot.nlu.risk.classifier import load_labelled
 
     return load_labelled(path)
 
@@ -104,14 +105,14 @@ naive_baseline = keyword_scorer(NAIVE_KEYWORDS)
 
 
 def rules_scorer(text: str) -> tuple[bool, set[str]]:
-    from hotline.risk import assess
+    from bot.nlu.risk.assessment import assess
 
     assessment = assess(text)
     return assessment.escalates, set(assessment.categories)
 
 
 def classifier_scorer(text: str) -> tuple[bool, set[str]]:
-    from hotline.risk_classifier import vote
+    from bot.nlu.risk.classifier import vote
 
     verdict = vote(text)
     if verdict is None:
@@ -121,8 +122,8 @@ def classifier_scorer(text: str) -> tuple[bool, set[str]]:
 
 def live_scorer(text: str) -> tuple[bool, set[str]]:
     """Exactly what the NLU pipeline's risk detector runs."""
-    from hotline.risk import assess
-    from hotline.risk_classifier import vote
+    from bot.nlu.risk.assessment import assess
+    from bot.nlu.risk.classifier import vote
 
     assessment = assess(text, vote(text))
     return assessment.escalates, set(assessment.categories)
@@ -137,8 +138,8 @@ def live_any_category(text: str) -> tuple[bool, set[str]]:
 
 def live_or_check_in(text: str) -> tuple[bool, set[str]]:
     """The live path plus "are you safe right now?": a message caught is paged or asked."""
-    from hotline.risk import assess
-    from hotline.risk_classifier import vote
+    from bot.nlu.risk.assessment import assess
+    from bot.nlu.risk.classifier import vote
 
     assessment = assess(text, vote(text))
     caught = assessment.escalates or assessment.ask_if_safe
@@ -184,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-misses", action="store_true",
                         help="print the numbers only: a held-out set's misses must not be read by whoever tunes")
     args = parser.parse_args(argv)
-    from hotline.risk_classifier import MODEL_PATH, live_classifier
+    from bot.nlu.risk.classifier import MODEL_PATH, live_classifier
 
     if not MODEL_PATH.exists():
         print(f"risk_eval: no risk classifier at {MODEL_PATH}; run `harbor train`", file=sys.stderr)

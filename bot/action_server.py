@@ -14,7 +14,7 @@ Guarantees, each closing a door rasa_sdk's own `python -m rasa_sdk` leaves open:
   exception's message (a tracker carries the conversation's text); rasa_sdk's handler echoed both;
 - one worker process, logging at INFO (rasa_sdk logs no tracker contents at INFO).
 
-The token comes from harbor.secret_store (HARBOR_ACTIONS_TOKEN or var/secrets/actions_token),
+The token comes from harbor.core.secret_store (HARBOR_ACTIONS_TOKEN or var/secrets/actions_token),
 never from the command line.
 """
 
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
-import os
 import traceback
 from http import HTTPStatus
 
@@ -33,7 +32,8 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from harbor.secret_store import secret
+from harbor.core.secret_store import secret
+from harbor.core.settings import server_settings
 
 log = logging.getLogger("harbor.action_server")
 # Far above any real tracker (a thousand turns is about 4 MB), far below Sanic's default 100 MB.
@@ -95,9 +95,10 @@ def configure_logging() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.action_server", description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("HARBOR_ACTIONS_PORT", "5055")))
+    settings = server_settings()
+    parser.add_argument("--port", type=int, default=settings.actions_port)
     args = parser.parse_args(argv)
-    host = os.environ.get("HARBOR_HOST", "127.0.0.1")
+    host = settings.host
     configure_logging()
     app = build_app(secret("actions_token"))
     log.info("action server listening on http://%s:%s (bearer token required)", host, args.port)

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hotline.db import session_scope
+from harbor.core.db import session_scope
 from hotline.escalations import ACK_CODE, acknowledge_as_paged
 from hotline.models import AckGuard, Advocate
 from hotline.roster import is_roster_number

@@ -18,8 +18,9 @@ from sqlalchemy import Column, DateTime, String, delete, func, inspect, select, 
 from sqlalchemy.orm import Session
 
 from channels.sms_store import HANDLING, PENDING, InboxMessage, SmsNumber
-from hotline.db import database_url, engine_for, session_scope
-from hotline.models import OPEN, Base, Escalation
+from harbor.core.db import Base, engine_for, session_scope
+from harbor.core.settings import database_url
+from hotline.models import OPEN, Escalation
 
 ERASED_PREFIX = "erased:"
 

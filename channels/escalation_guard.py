@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hotline.config import HotlineConfig
-from hotline.db import session_scope
+from harbor.core.db import session_scope
+from harbor.core.settings import HotlineConfig
 from hotline.escalations import open_or_update
 from hotline.models import OPEN, Escalation
 

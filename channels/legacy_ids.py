@@ -17,7 +17,7 @@ from sqlalchemy import inspect, text, update
 from sqlalchemy.orm import Session
 
 from channels import sms_store
-from harbor.pseudonyms import PREFIXES, REST_PREFIX, WEB_PREFIX, e164, sms_conversation_id
+from harbor.core.pseudonyms import PREFIXES, REST_PREFIX, WEB_PREFIX, e164, sms_conversation_id
 from hotline.models import Escalation
 
 log = logging.getLogger("harbor.migrate")

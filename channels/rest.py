@@ -27,8 +27,8 @@ from sanic.response import HTTPResponse
 from channels import erase_requests
 from channels.escalation_guard import ensure_escalated
 from channels.limits import cut_message, cut_notice
-from harbor.pseudonyms import REST_PREFIX
-from harbor.settings import rest_token
+from harbor.core.pseudonyms import REST_PREFIX
+from harbor.core.settings import rest_token
 
 log = logging.getLogger("harbor.rest")
 MAX_SENDER_CHARS = 128

@@ -4,7 +4,7 @@ delivery status callbacks at POST /webhooks/sms/status.
 - Every request must carry a valid X-Twilio-Signature for HARBOR_PUBLIC_URL + the path,
   checked with the twilio library's RequestValidator; otherwise 403. Without
   TWILIO_AUTH_TOKEN the webhook refuses everything (it never runs unsigned).
-- Conversation ids are pseudonyms ("sms:" + a keyed hash of the number, harbor/pseudonyms.py); the
+- Conversation ids are pseudonyms ("sms:" + a keyed hash of the number, harbor/core/pseudonyms.py); the
   number is kept only encrypted and read only to send (channels/sms_store.py).
 - Every text is written to the durable inbox, in the same transaction as its MessageSid, before
   Twilio gets its 200; the inbox worker (channels/sms_inbox.py) hands it to the bot in order, also
@@ -15,7 +15,7 @@ delivery status callbacks at POST /webhooks/sms/status.
   answered in the TwiML response; the bot never sees it.
 - Media without text, or a location, gets a polite text reply and is recorded.
 - Anyone else: Twilio gets an empty TwiML answer at once; replies go out through the Twilio REST
-  API (harbor/twilio_gateway.py), in order, never to a number that opted out. A permanent send
+  API (harbor/core/twilio_gateway.py), in order, never to a number that opted out. A permanent send
   error (4xx) is logged and counted and the turn is still saved.
 - DELETE (then YES) erases the conversation (channels/erase_requests.py); text over 1,600
   characters is cut before the bot reads it, and the reply says so.
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
@@ -45,10 +44,10 @@ from channels.limits import REQUEST_MAX_BYTES, cut_message, cut_notice
 from channels.sms_inbox import SmsInboxWorker
 from channels.sms_store import InboxMessage
 from channels.texts import channel_text
-from harbor.gsm7 import to_gsm7
-from harbor.pseudonyms import e164, sms_conversation_id
-from harbor.twilio_gateway import PermanentSendError, RetryableSendError, TwilioGateway, TwilioSettings
-from hotline.pager import scrubbed
+from harbor.core.gsm7 import to_gsm7
+from harbor.core.pseudonyms import e164, scrubbed, sms_conversation_id
+from harbor.core.settings import TwilioSettings, public_url
+from harbor.core.twilio_gateway import PermanentSendError, RetryableSendError, TwilioGateway
 
 log = logging.getLogger("harbor.sms")
 WEBHOOK_PATH = "/webhooks/sms/webhook"
@@ -119,7 +118,7 @@ class SmsInput(InputChannel):
 
     def __init__(self) -> None:
         self.settings = TwilioSettings.from_env()
-        self.public_url = os.environ.get("HARBOR_PUBLIC_URL", "").rstrip("/")
+        self.public_url = public_url()
         self._gateway: TwilioGateway | None = None
         self.texts = {name: channel_text(name) for name in ("utter_sms_help", "utter_sms_start", "utter_sms_media")}
         self.inbox: SmsInboxWorker | None = None

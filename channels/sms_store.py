@@ -16,9 +16,8 @@ from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, select,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from harbor.secret_store import fernet_key
-from hotline.db import session_scope
-from hotline.models import Base
+from harbor.core.db import Base, session_scope
+from harbor.core.secret_store import fernet_key
 
 PENDING, HANDLING, DONE, FAILED = "pending", "handling", "done", "failed"
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from harbor.secret_store import fernet_key
+from harbor.core.secret_store import fernet_key
 
 PREFIX = "web:"
 CONVERSATION_ID = re.compile(r"^web:[0-9a-f]{32}$")

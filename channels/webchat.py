@@ -10,7 +10,6 @@ in logs and browser history. The token lives only in the page's memory.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,9 @@ from sanic.response import HTTPResponse
 
 from channels.web_sessions import SessionTokens, resume
 from channels.web_wording import for_web
+from harbor.core.settings import quick_exit_url
 
 STATIC = Path(__file__).with_name("webchat_static")
-DEFAULT_EXIT_URL = "https://www.weather.gov/"
 SESSION_HEADER = "X-Harbor-Session"
 NO_STORE = {
     "Cache-Control": "no-store, max-age=0",
@@ -57,7 +56,7 @@ class WebChatPage(InputChannel):
 
     def blueprint(self, on_new_message: Any) -> Blueprint:
         page = Blueprint("harbor_webchat", __name__)
-        exit_url = os.environ.get("HARBOR_QUICK_EXIT_URL", DEFAULT_EXIT_URL)
+        exit_url = quick_exit_url()
         html = (STATIC / "index.html").read_text(encoding="utf-8").replace(
             "<body>", f'<body data-exit-url="{_attribute(exit_url)}">', 1)
 

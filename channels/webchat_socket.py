@@ -43,7 +43,7 @@ from channels.web_sessions import SessionTokens, SocketSessions, new_conversatio
 from channels.web_wording import for_web
 
 log = logging.getLogger("harbor.webchat")
-# Outreach link codes (harbor/outreach.py): the only metadata a page may attach to a message.
+# Outreach link codes (channels/outreach.py): the only metadata a page may attach to a message.
 REF = re.compile(r"^[a-z0-9]{1,16}$")
 
 

@@ -1,4 +1,5 @@
-"""Triage and people: risk scoring, escalations, the on-call roster and the pager.
+"""Triage and people: escalations, the on-call roster, the pager and what a page says.
 
-Plain modules with no Rasa imports, shared by the bot's actions, the CLI and the pager worker.
+Plain modules with no Rasa imports, shared by the bot's actions, the channels, the CLI and the
+pager worker. Risk scoring itself lives with the NLU (bot/nlu/risk/).
 """

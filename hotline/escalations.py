@@ -31,7 +31,8 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from hotline.config import HotlineConfig
+from harbor.core.risk_levels import ESCALATING_LEVELS, rank
+from harbor.core.settings import HotlineConfig
 from hotline.models import (
     ACKNOWLEDGED,
     CANCELLED,
@@ -49,7 +50,6 @@ from hotline.roster import OnCall, who_is_on_call
 
 log = logging.getLogger("harbor.escalation")
 
-LEVEL_ORDER = {"concern": 1, "high": 2, "imminent": 3}
 ACK_CODE_TRIES = 20
 ACK_CODE = re.compile(r"[0-9]{6}")  # not \d: that also matches other scripts' digits
 OPEN_TRIES = 3  # a unique-index race is retried this often, then reported
@@ -111,7 +111,7 @@ def enqueue_page(session: Session, escalation: Escalation, advocate: Advocate | 
 def open_or_update(session: Session, conversation_id: str, channel: str, level: str,
                    categories: list[str], config: HotlineConfig, now: datetime) -> Opened:
     """Open an escalation for the conversation, or update its open one; pages go into the outbox."""
-    if level not in ("high", "imminent"):
+    if level not in ESCALATING_LEVELS:
         raise EscalationError(f"only high or imminent risk escalates, not {level!r}")
     for _ in range(OPEN_TRIES):
         existing = session.scalar(select(Escalation).where(
@@ -141,7 +141,7 @@ def _update(session: Session, existing: Escalation, level: str, categories: list
     existing.updated_at = now
     held = pages_held(session, existing.id)
     paged: list[str] = []
-    if LEVEL_ORDER[level] > LEVEL_ORDER[existing.level]:
+    if rank(level) > rank(existing.level):
         existing.level = level
         if held and level == "imminent":
             release(session, existing, config, now)  # danger now: out of the storm at once

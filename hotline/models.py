@@ -15,9 +15,9 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import relationship
 
-Base = declarative_base()
+from harbor.core.db import Base
 
 OPEN, ACKNOWLEDGED, CLOSED = "open", "acknowledged", "closed"
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"

@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,8 +34,9 @@ from typing import Protocol
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import sessionmaker
 
-from harbor.twilio_gateway import PermanentSendError, RetryableSendError
-from hotline.config import HotlineConfig
+from harbor.core.pseudonyms import mask_number, scrubbed
+from harbor.core.settings import HotlineConfig
+from harbor.core.twilio_gateway import PermanentSendError, RetryableSendError
 from hotline.escalations import enqueue_page, release_after_storm
 from hotline.models import FAILED, OPEN, PENDING, SENDING, SENT, Escalation, Page
 from hotline.pages import reference_marker
@@ -67,7 +67,7 @@ class LocalOutbox:
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps({"sid": sid, "to": to, "body": body,
                                      "at": datetime.utcnow().isoformat() + "Z"}) + "\n")
-        log.warning("local outbox (no Twilio credentials): page %s to %s: %s", sid, masked(to), body)
+        log.warning("local outbox (no Twilio credentials): page %s to %s: %s", sid, mask_number(to), body)
         return sid
 
     async def find_sent(self, to: str, marker: str, since: datetime) -> str | None:
@@ -80,19 +80,6 @@ class LocalOutbox:
         if not self.path.exists():
             return []
         return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line]
-
-
-def masked(number: str) -> str:
-    """A phone number for the log: only its last two digits."""
-    return "..." + number[-2:] if len(number) > 2 else "..."
-
-
-_NUMBER = re.compile(r"\+?\d{7,15}")  # E.164 or a bare run of digits; not ports, codes, dates
-
-
-def scrubbed(error: Exception) -> str:
-    """An error's text with any phone number in it masked (a provider may quote the To number)."""
-    return _NUMBER.sub(lambda match: masked(match.group(0)), str(error))
 
 
 def backoff(attempt: int) -> timedelta:

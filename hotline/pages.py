@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import hashlib
 
-from harbor.gsm7 import to_gsm7
+from harbor.core.gsm7 import to_gsm7
+from harbor.core.risk_levels import CATEGORY_LABELS
 from hotline.models import Escalation
-
-CATEGORY_LABELS = {
-    "imminent_danger": "danger now", "self_harm": "self-harm", "exploitation": "exploitation",
-    "abuse": "abuse", "third_party": "third-party report",
-}
 
 
 def page_body(escalation: Escalation, console_url: str, reference: str) -> str:

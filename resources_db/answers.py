@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import re
 
+from harbor.core.text_checks import declines_to_answer
 from resources_db.categories import category_for
 
 SKIP = "skip"
 ANY = "any"
-_SKIP_WORDS = re.compile(
-    r"^(skip|idk|i\s*d(o|u)n'?t\s*know|dont\s*know|dunno|no|nope|nah|no\s*thanks?|none|n/?a|pass|"
-    r"(i'?d\s*)?rather\s*not(\s*say)?|prefer\s*not(\s*to\s*say)?|not\s*sure|anywhere|statewide|nowhere|"
-    r"no\s*where|unknown)[.!]*$",
-    re.IGNORECASE)
+# Beyond declining (harbor/core/text_checks.py): the search's own ways of saying "no place, no age".
+_NO_ANSWER_WORDS = re.compile(r"^(no|nope|nah|no\s*thanks?|n/?a|anywhere|statewide|nowhere|no\s*where|unknown)[.!]*$",
+                              re.IGNORECASE)
 _ANY_WORDS = re.compile(r"^(any|anything|all|everything|idk|not\s*sure|whatever|dunno)[.!]*$", re.IGNORECASE)
 _AGE = re.compile(r"^\D{0,20}?(\d{1,3})\s*(yo|y/?o|yrs?|years?(\s*old)?|)\D{0,10}$", re.IGNORECASE)
 
 
 def is_skip(text: str | None) -> bool:
-    return bool(text) and bool(_SKIP_WORDS.match(text.strip()))
+    return declines_to_answer(text) or (bool(text) and bool(_NO_ANSWER_WORDS.match(text.strip())))
 
 
 def read_category(text: str | None) -> str | None:

@@ -11,9 +11,9 @@ metadata, organization_identifier: Harbor neither shows nor searches them.
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import relationship
 
-Base = declarative_base()
+from harbor.core.db import Base
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 LOCATION_TYPES = ("physical", "postal", "virtual")

@@ -6,7 +6,7 @@ else the bot says is in domain.yml.
 
 from __future__ import annotations
 
-from harbor.gsm7 import to_gsm7
+from harbor.core.gsm7 import to_gsm7
 from resources_db.search import LOCAL, NATIONAL, Hit
 
 MAX_CHARS = 320

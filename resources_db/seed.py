@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from harbor.settings import PROJECT_ROOT
+from harbor.core.settings import PROJECT_ROOT
 from resources_db.categories import BY_CODE, CATEGORIES, OPEN_ELIGIBILITY, TAXONOMY
 from resources_db.models import (
     Attribute,

@@ -10,8 +10,7 @@ import yaml
 
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-MODEL_PATH = PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz"
+from harbor.core.settings import MODEL_PATH, PROJECT_ROOT
 
 
 @pytest.fixture(scope="session")
@@ -44,10 +43,20 @@ def trained_model() -> Path:
     return MODEL_PATH
 
 
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh SQLite database and var/ directory (so its own secrets) for this test, as DATABASE_URL."""
+    url = f"sqlite:///{tmp_path / 'harbor.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("HARBOR_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("HARBOR_ID_SECRET", raising=False)
+    return url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def hotline_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The hotline tests' database: the SQLite file `database(tmp_path)` makes, then PostgreSQL
     (emptied first; skipped with the reason where no server runs)."""
-    from tests.hotline_helpers import database_url_for, sqlite_url
+    from tests.hotline.support import database_url_for, sqlite_url
 
     return database_url_for(request.param) or sqlite_url(tmp_path)

@@ -14,8 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from hotline.config import HotlineConfig
-from hotline.db import session_scope
+from harbor.core.db import session_scope
+from harbor.core.settings import HotlineConfig
 from hotline.escalations import advocate_alerted, open_or_update
 
 log = logging.getLogger("harbor.escalation")

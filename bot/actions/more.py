@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.resources import send_more_results
-from harbor.paging import DYNAMIC_MORE_PROMPTS, next_page
+from harbor.core.more_pages import DYNAMIC_MORE_PROMPTS, next_page
 
 
 def last_response_name(events: list[dict[str, Any]]) -> str | None:

@@ -12,9 +12,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from harbor.core.db import session_scope
 from resources_db.answers import ANY, SKIP, BadAge, is_skip, read_age, read_category
 from resources_db.categories import BY_CODE, SPANISH_LABELS
-from resources_db.db import directory_session
 from resources_db.places import Place, PlaceNotFound, resolve
 from resources_db.present import format_hit
 from resources_db.search import LOCAL, SearchQuery, search
@@ -130,7 +130,7 @@ class ValidateResourceForm(FormValidationAction):
         if not category or not place:
             return False
         try:
-            with directory_session() as session:
+            with session_scope() as session:
                 hits = search(session, _query(category, place)).hits
         except ValueError as error:  # PlaceNotFound, SearchError: their sentences quote the person's words
             log.warning("resource search refused while deciding whether to ask the age (%s)", type(error).__name__)
@@ -192,7 +192,7 @@ class ActionSearchResources(Action):
         reset = [SlotSet(slot, None) for slot in SEARCH_SLOTS if slot != "resource_more"]
         try:
             query = _query(category, place_text, tracker.get_slot("resource_age"), tracker.get_slot("known_gender"))
-            with directory_session() as session:
+            with session_scope() as session:
                 hits = search(session, query).hits
         except ValueError as error:  # a refused query: its sentence quotes the person's words, never logged
             log.warning("resource search refused (%s)", type(error).__name__)

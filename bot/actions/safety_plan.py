@@ -8,7 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from harbor.safety_plan import SKIPPED, clean_answer
+from bot.safety_plan_answers import SKIPPED, clean_answer
 
 PLAN_SLOTS = ("plan_place", "plan_person", "plan_number", "plan_code_word")
 

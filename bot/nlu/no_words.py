@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from harbor.text_checks import has_words
+from harbor.core.text_checks import has_words
 
 NO_WORDS_INTENT = "no_words"
 

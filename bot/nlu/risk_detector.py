@@ -1,7 +1,7 @@
 """Scores every inbound message for risk, whatever the dialogue state, before any reply.
 
-Runs last in the NLU pipeline. The rules' floor and the risk classifier's vote (hotline/risk.py,
-hotline/risk_classifier.py) decide; DIET's intents gate nothing. The assessment goes
+Runs last in the NLU pipeline. The rules' floor and the risk classifier's vote (bot/nlu/risk/assessment.py,
+bot/nlu/risk/classifier.py) decide; DIET's intents gate nothing. The assessment goes
 into the parse data as `risk` (the tracker's latest message, for actions and the console). When
 the message escalates, the intent is set to the safety intent of its main category with full
 confidence, so the safety rules answer it even in the middle of a form or after MORE. When it only
@@ -21,8 +21,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from hotline.risk import ClassifierVote, assess
-from hotline.risk_classifier import vote
+from bot.nlu.risk.assessment import ClassifierVote, assess
+from bot.nlu.risk.classifier import vote
 
 RISK_KEY = "risk"
 CHECK_IN_INTENT = "risk_check_in"  # uncertain: bot/actions/check_in.py asks "are you safe right now?"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harbor.nlp import make_pipeline
+from bot.nlu.spacy_pipeline import make_pipeline
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "spacy_en_harbor"
 

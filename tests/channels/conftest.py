@@ -1,19 +1,10 @@
-"""Channel stores on a fresh SQLite database and var/ directory (their own secrets) per test."""
+"""Channel stores on the fresh SQLite database and var/ directory of `db_url` (tests/conftest.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-
-@pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'harbor.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("HARBOR_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.delenv("HARBOR_ID_SECRET", raising=False)
-    return url
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from channels import erasure, sms_store
 from channels.erase_requests import intercept, is_delete_request
 from channels.sms_store import InboxMessage
-from hotline.db import session_scope
+from harbor.core.db import session_scope
 from hotline.models import OPEN, Escalation
 
 NUMBER = "+15105550199"

@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from channels import sms_store
 from channels.legacy_ids import move_legacy_ids
-from harbor.pseudonyms import sms_conversation_id
-from hotline.db import session_scope
+from harbor.core.db import session_scope
+from harbor.core.pseudonyms import sms_conversation_id
 from hotline.models import Escalation
 
 NUMBER = "+15105550199"

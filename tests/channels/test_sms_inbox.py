@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from channels import sms_store
 from channels.sms_inbox import MAX_ATTEMPTS, SmsInboxWorker
 from channels.sms_store import HANDLING, InboxMessage
-from hotline.db import session_scope
+from harbor.core.db import session_scope
 
 
 def _accept(n: int, conversation: str, body: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from channels import sms_store
-from harbor.pseudonyms import sms_conversation_id
+from harbor.core.pseudonyms import sms_conversation_id
 
 NUMBER = "+15105550199"
 

@@ -18,7 +18,8 @@ import pytest
 import requests
 
 from bench.harbor_process import ROSTER, free_port
-from harbor.gsm7 import is_gsm7
+from harbor.core.gsm7 import is_gsm7
+from harbor.core.settings import venv_executable
 
 STARTUP_TIMEOUT = 300
 ACK_TIMEOUT_SECONDS = 4
@@ -80,7 +81,7 @@ class RunningHarbor:
 
     def sms_conversation(self, number: str) -> str:
         """The pseudonymous conversation id this Harbor gives an SMS number (its own id secret)."""
-        from harbor import pseudonyms
+        from harbor.core import pseudonyms
 
         saved = os.environ.get("HARBOR_VAR_DIR")
         os.environ["HARBOR_VAR_DIR"] = str(self.var_dir)
@@ -124,18 +125,18 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
         "HARBOR_ACK_TIMEOUT_SECONDS": str(ACK_TIMEOUT_SECONDS),
         "HARBOR_SUPERVISOR_TIMEOUT_SECONDS": str(SUPERVISOR_TIMEOUT_SECONDS),
         "HARBOR_PAGER_LEASE_SECONDS": "2",
-        # The suite opens escalations faster than people do; storms are tested in tests/test_page_storm.py.
+        # The suite opens escalations faster than people do; storms are tested in tests/hotline/test_page_storm.py.
         "HARBOR_PAGE_STORM_PER_MINUTE": "1000",
         "HARBOR_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
         "HARBOR_QUICK_EXIT_URL": f"http://127.0.0.1:{rasa_port}/",
     }
     roster_file = var_dir / "roster.yml"
     roster_file.write_text(ROSTER)
-    loaded = subprocess.run([str(Path(sys.executable).with_name("harbor")), "oncall", "load", str(roster_file)],
+    loaded = subprocess.run([venv_executable("harbor"), "oncall", "load", str(roster_file)],
                             env=env, capture_output=True, text=True, timeout=120)
     assert loaded.returncode == 0, loaded.stderr
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("harbor")), "up", "--no-train",
+        [venv_executable("harbor"), "up", "--no-train",
          "--port", str(rasa_port), "--actions-port", str(actions_port)],
         cwd=project_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )

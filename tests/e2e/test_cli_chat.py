@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from harbor.core.settings import venv_executable
 from tests.e2e.conftest import RunningHarbor, free_port
 
-HARBOR = str(Path(sys.executable).with_name("harbor"))
+HARBOR = venv_executable("harbor")
 
 
 @pytest.mark.e2e

@@ -9,22 +9,20 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
+from harbor.core.db import session_factory
+from harbor.core.settings import HotlineConfig, venv_executable
 from hotline import roster
-from hotline.config import HotlineConfig
-from hotline.db import session_factory
 from hotline.escalations import open_or_update
 from hotline.models import Page
 from tests.e2e.conftest import ACK_TIMEOUT_SECONDS, SUPERVISOR_TIMEOUT_SECONDS, FakeTwilio, RunningHarbor
 
 pytestmark = pytest.mark.e2e
-HARBOR = str(Path(sys.executable).with_name("harbor"))
+HARBOR = venv_executable("harbor")
 PRIMARY, BACKUP, SUPERVISOR = "+14155550101", "+14155550102", "+14155550100"
 
 

@@ -11,12 +11,12 @@ import os
 import re
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import requests
 
+from harbor.core.settings import venv_executable
 from tests.e2e.process_helpers import (
     child_pid,
     command_line,
@@ -45,7 +45,7 @@ def _secrets(harbor) -> dict[str, str]:
 
 
 def _escalation_count(harbor) -> int:
-    listed = subprocess.run([str(Path(sys.executable).with_name("harbor")), "escalations", "list", "--json"],
+    listed = subprocess.run([venv_executable("harbor"), "escalations", "list", "--json"],
                             env=harbor.env, capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0, listed.stderr
     return len(json.loads(listed.stdout))

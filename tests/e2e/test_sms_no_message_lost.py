@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from harbor.pseudonyms import sms_conversation_id
+from harbor.core.pseudonyms import sms_conversation_id
 from tests.e2e.conftest import FakeTwilio, RunningHarbor
 from tests.e2e.process_helpers import child_pid, restart_rasa_by_kill
 from tests.e2e.test_escalation import wait_for

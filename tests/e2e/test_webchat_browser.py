@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import requests
 
 from channels.limits import MAX_MESSAGE_CHARS, cut_notice
+from harbor.core.settings import venv_executable
 from tests.e2e.conftest import RunningHarbor
 from tests.e2e.test_webchat_sessions import conversation_of
 
@@ -20,7 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Flags for a closed network and running as root; no profile is kept between runs.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-HARBOR = str(Path(sys.executable).with_name("harbor"))
+HARBOR = venv_executable("harbor")
 
 
 @pytest.fixture(scope="module")

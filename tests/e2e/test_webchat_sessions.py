@@ -20,7 +20,7 @@ import socketio
 
 from channels.limits import MAX_MESSAGE_CHARS, cut_notice
 from channels.web_sessions import SessionTokens
-from harbor.secret_store import fernet_key
+from harbor.core.secret_store import fernet_key
 from tests.e2e.conftest import RunningHarbor
 
 pytestmark = pytest.mark.e2e

@@ -1,0 +1,103 @@
+"""`python -m harbor.cli.rasa_server --port N`: Rasa's server as `rasa run --enable-api` would start it,
+without putting a secret on the command line.
+
+Guarantees:
+- the HTTP API's auth token is read here (HARBOR_RASA_TOKEN or var/secrets/rasa_token), and so
+  is the action server's (HARBOR_ACTIONS_TOKEN, which endpoints.yml puts into the
+  `Authorization: Bearer` header of every action call); neither appears in `ps`;
+- it listens on HARBOR_HOST (default 127.0.0.1) at --port;
+- request bodies over channels.limits.REQUEST_MAX_BYTES get 413 before any handler reads them;
+- logging is Rasa's own at INFO whatever LOG_LEVEL says (DEBUG would log message text);
+- `GET /` answers only once the model is loaded (Sanic opens the port after Rasa's loader ran),
+  and if the model could not be loaded the process exits 1 instead of serving without one,
+  so readiness needs no token;
+- Rasa's telemetry and error reporting are never initialised (harbor/__init__ also turns them off).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from asyncio import AbstractEventLoop
+from pathlib import Path
+
+from channels.limits import REQUEST_MAX_BYTES
+from harbor.core.secret_store import secret
+from harbor.core.settings import MODEL_PATH, PROJECT_ROOT, rasa_auth_token, server_settings
+
+log = logging.getLogger("harbor.cli.rasa_server")
+EXIT_NO_MODEL = 1
+
+
+def configure_logging() -> None:
+    """What rasa/__main__.py does before `rasa run`, minus telemetry, at INFO."""
+    import rasa.utils.io
+    import rasa.utils.tensorflow.environment as tf_env
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.INFO, None, warn_only_once=True, filter_repeated_logs=True)
+    tf_env.setup_tf_environment()
+    tf_env.check_deterministic_ops()
+    rasa.utils.io.configure_colored_logging(logging.INFO)
+    configure_structlog(logging.INFO)
+
+
+async def cap_request_size(app: object, _: AbstractEventLoop) -> None:
+    # Sanic reads the limit for each new connection, so setting it before the port opens is enough.
+    app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES  # type: ignore[attr-defined]
+
+
+async def exit_without_model(app: object, _: AbstractEventLoop) -> None:
+    agent = getattr(app.ctx, "agent", None)  # type: ignore[attr-defined]
+    if agent is None or not agent.is_ready():
+        log.error("no model could be loaded (see above); exiting rather than answering without one")
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(EXIT_NO_MODEL)  # from inside Sanic's loop: a plain exit would only end this listener
+
+
+def move_legacy_conversation_ids() -> None:
+    """Before any message: a database from before pseudonyms gets its ids moved (channels/legacy_ids.py)."""
+    from channels.legacy_ids import move_legacy_ids
+    from harbor.core.db import session_scope
+
+    with session_scope() as session:
+        move_legacy_ids(session)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harbor.cli.rasa_server", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, help="default $HARBOR_RASA_PORT or 5005")
+    parser.add_argument("--model", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    if not args.model.is_file():
+        print(f"harbor.cli.rasa_server: no trained model at {args.model}; run `harbor train`", file=sys.stderr)
+        return EXIT_NO_MODEL
+    settings = server_settings(args.port)
+    # endpoints.yml interpolates ${HARBOR_ACTIONS_TOKEN} from this process's environment. Set
+    # here, after start, it is not even in /proc/<pid>/environ (which shows the starting one).
+    os.environ["HARBOR_ACTIONS_TOKEN"] = secret("actions_token")
+    auth_token = rasa_auth_token()
+    configure_logging()
+    move_legacy_conversation_ids()
+
+    import rasa.api
+
+    rasa.api.run(
+        model=str(args.model),
+        endpoints=str(PROJECT_ROOT / "endpoints.yml"),
+        credentials=str(PROJECT_ROOT / "credentials.yml"),
+        enable_api=True,
+        auth_token=auth_token,
+        interface=settings.host,
+        port=settings.rasa_port,
+        server_listeners=[(cap_request_size, "before_server_start"), (exit_without_model, "after_server_start")],
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

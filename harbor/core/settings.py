@@ -1,0 +1,176 @@
+"""Where things live and what the environment configures: the one place Harbor reads its settings.
+Secrets come only from the environment or from files under var/ (ignored by git)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def var_dir() -> Path:
+    return Path(os.environ.get("HARBOR_VAR_DIR", PROJECT_ROOT / "var"))
+
+
+def venv_executable(name: str) -> str:
+    """A console script installed next to this Python (rasa, harbor): the same virtualenv, never PATH."""
+    return str(Path(sys.executable).with_name(name))
+
+
+# What the bot says, Rasa domain format; the channels read their own few texts from it too.
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+MODELS_DIR = PROJECT_ROOT / "bot" / "models"
+MODEL_NAME = "harbor"
+MODEL_PATH = MODELS_DIR / f"{MODEL_NAME}.tar.gz"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{var_dir() / 'harbor.db'}"
+
+
+def database_url() -> str:
+    """DATABASE_URL, or the embedded SQLite file under var/ (a fresh machine needs nothing)."""
+    return os.environ.get("DATABASE_URL") or default_database_url()
+
+
+def test_postgres_url() -> str:
+    """The PostgreSQL database the tests and benches may empty and fill (HARBOR_TEST_POSTGRES_URL)."""
+    return os.environ.get("HARBOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def public_url() -> str:
+    """HARBOR_PUBLIC_URL without a trailing slash: the base Twilio posts to and chat links use;
+    empty when unset (SMS then cannot verify signatures, so `harbor up` refuses Twilio without it)."""
+    return os.environ.get("HARBOR_PUBLIC_URL", "").strip().rstrip("/")
+
+
+class BadSetting(ValueError):
+    """A setting from the environment (or a flag standing in for it) that cannot be used; the message names it."""
+
+
+DEFAULT_RETENTION_DAYS = 30
+
+
+def retention_days(value: str | None = None) -> float:
+    """Days a conversation is kept after its last message: `value`, else HARBOR_RETENTION_DAYS, else 30."""
+    raw = value if value is not None else os.environ.get("HARBOR_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
+    try:
+        days = float(raw)
+    except ValueError:
+        raise BadSetting(f"retention must be a number of days, not {raw!r}") from None
+    if days <= 0:
+        raise BadSetting(f"retention must be more than 0 days, not {raw}")
+    return days
+
+
+def rasa_auth_token() -> str:
+    """HARBOR_RASA_TOKEN, else a token generated once and kept in var/secrets (mode 600)."""
+    from harbor.core.secret_store import secret
+
+    return secret("rasa_token")
+
+
+def rest_token() -> str:
+    """HARBOR_REST_TOKEN, else generated once into var/secrets: the REST channel's bearer token."""
+    from harbor.core.secret_store import secret
+
+    return secret("rest_token")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str
+    rasa_port: int
+    actions_port: int
+    database_url: str
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}/webhook"
+
+    @property
+    def rest_webhook_url(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
+
+
+def server_settings(rasa_port: int | None = None, actions_port: int | None = None) -> ServerSettings:
+    return ServerSettings(
+        host=os.environ.get("HARBOR_HOST", "127.0.0.1"),
+        rasa_port=rasa_port or int(os.environ.get("HARBOR_RASA_PORT", "5005")),
+        actions_port=actions_port or int(os.environ.get("HARBOR_ACTIONS_PORT", "5055")),
+        database_url=database_url(),
+    )
+
+
+DEFAULT_QUICK_EXIT_URL = "https://www.weather.gov/"
+
+
+def quick_exit_url() -> str:
+    """Where the web chat's Quick exit button goes (HARBOR_QUICK_EXIT_URL): a page nobody would wonder about."""
+    return os.environ.get("HARBOR_QUICK_EXIT_URL", DEFAULT_QUICK_EXIT_URL)
+
+
+@dataclass(frozen=True)
+class TwilioSettings:
+    account_sid: str
+    auth_token: str
+    from_number: str
+    messaging_service_sid: str
+    api_base_url: str
+
+    @classmethod
+    def from_env(cls) -> TwilioSettings:
+        env = os.environ.get
+        return cls(env("TWILIO_ACCOUNT_SID", ""), env("TWILIO_AUTH_TOKEN", ""),
+                   env("TWILIO_FROM_NUMBER", ""), env("TWILIO_MESSAGING_SERVICE_SID", ""),
+                   env("TWILIO_API_BASE_URL", ""))
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.account_sid and self.auth_token and (self.from_number or self.messaging_service_sid))
+
+
+@dataclass(frozen=True)
+class HotlineConfig:
+    console_url: str
+    ack_timeout_seconds: float
+    supervisor_timeout_seconds: float
+    poll_seconds: float
+    max_send_attempts: int
+    lease_seconds: float
+    # More new escalations than this in a rolling 60 s is a page storm: later ones are written
+    # but their pages are held, and the supervisor gets one alert (hotline/escalations.py).
+    page_storm_per_minute: int = 20
+
+    @classmethod
+    def from_env(cls) -> HotlineConfig:
+        env = os.environ.get
+        return cls(
+            console_url=env("HARBOR_CONSOLE_URL", "http://127.0.0.1:8088").rstrip("/"),
+            # No ACK in N minutes: page again and page the backup (default 3 minutes).
+            ack_timeout_seconds=float(env("HARBOR_ACK_TIMEOUT_SECONDS", "180")),
+            # No ACK after M minutes: page the supervisor (default 10 minutes).
+            supervisor_timeout_seconds=float(env("HARBOR_SUPERVISOR_TIMEOUT_SECONDS", "600")),
+            poll_seconds=float(env("HARBOR_PAGER_POLL_SECONDS", "0.2")),
+            max_send_attempts=int(env("HARBOR_PAGER_MAX_ATTEMPTS", "8")),
+            lease_seconds=float(env("HARBOR_PAGER_LEASE_SECONDS", "30")),
+            page_storm_per_minute=_positive_int("HARBOR_PAGE_STORM_PER_MINUTE", "20"),
+        )
+
+
+def _positive_int(name: str, default: str) -> int:
+    raw = os.environ.get(name, default)
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise BadSetting(f"{name} must be a whole number of escalations, not {raw!r}") from None
+    if value < 1:
+        raise BadSetting(f"{name} must be at least 1, not {value}")
+    return value

@@ -1,0 +1,84 @@
+"""The one module that talks to Twilio, with the twilio library's async (aiohttp) client.
+
+Configured from the environment (TwilioSettings in harbor/core/settings.py); TWILIO_API_BASE_URL
+(default Twilio's own) lets the same client talk to a Twilio-compatible provider or a local fake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import datetime
+
+import aiohttp
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.rest import Client
+
+from harbor.core.settings import TwilioSettings
+
+# The twilio library logs every request at INFO, query parameters included: a recipient's number
+# would land in the logs (DESIGN rule 8). Its warnings and errors still show.
+for _name in ("twilio.http_client", "twilio.async_http_client"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+_TWILIO_HOST = re.compile(r"^https://[a-z0-9.-]*\.twilio\.com")
+
+
+class RetryableSendError(RuntimeError):
+    """Network error, 429 or 5xx: worth trying again later."""
+
+
+class PermanentSendError(RuntimeError):
+    """The provider refused the message (bad number, bad credentials...): do not retry."""
+
+
+class _BaseUrlHttpClient(AsyncTwilioHttpClient):
+    """Sends every request to `base_url` instead of *.twilio.com when one is configured."""
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    async def request(self, method: str, url: str, *args, **kwargs):  # type: ignore[override]
+        if self.base_url:
+            url = _TWILIO_HOST.sub(self.base_url, url)
+        return await super().request(method, url, *args, **kwargs)
+
+
+class TwilioGateway:
+    """Create inside a running event loop (aiohttp sessions belong to one)."""
+
+    def __init__(self, settings: TwilioSettings, timeout: float = 10.0) -> None:
+        self.settings = settings
+        self.http = _BaseUrlHttpClient(settings.api_base_url, timeout)
+        self.client = Client(settings.account_sid, settings.auth_token, http_client=self.http)
+
+    async def send_sms(self, to: str, body: str) -> str:
+        sender = ({"messaging_service_sid": self.settings.messaging_service_sid}
+                  if self.settings.messaging_service_sid else {"from_": self.settings.from_number})
+        try:
+            message = await self.client.messages.create_async(to=to, body=body, **sender)
+        except TwilioRestException as error:
+            if error.status == 429 or error.status >= 500:
+                raise RetryableSendError(f"Twilio HTTP {error.status}: {error.msg}") from error
+            raise PermanentSendError(f"Twilio HTTP {error.status}: {error.msg}") from error
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            raise RetryableSendError(f"network error: {error.__class__.__name__}: {error}") from error
+        return message.sid
+
+    async def find_sent(self, to: str, marker: str, since: datetime) -> str | None:
+        """The sid of a message to `to` whose body holds `marker`, sent since `since`."""
+        try:
+            messages = await self.client.messages.list_async(to=to, date_sent_after=since, limit=100)
+        except (TwilioRestException, aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            raise RetryableSendError(f"could not check earlier sends: {error}") from error
+        for message in messages:
+            if marker in (message.body or ""):
+                return message.sid
+        return None
+
+    async def close(self) -> None:
+        if self.http.session is not None:
+            await self.http.session.close()

@@ -1,0 +1,165 @@
+"""Custom actions against trackers as Rasa sends them (fast: no server, no model)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.more import ActionMore, last_response_name
+from bot.actions.safety_plan import ActionShowSafetyPlan, ValidateSafetyPlanForm
+
+
+def user(text: str, intent: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}}
+
+
+def bot(response: str) -> dict:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+
+
+def tracker(events: list[dict], slots: dict | None = None, text: str | None = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": "x"}} if text is not None else {}
+    return Tracker("s1", slots or {}, latest, events, False, None, {}, "action_listen")
+
+
+DOMAIN = {"responses": {name: [{"text": name}] for name in [
+    "utter_a", "utter_a_2", "utter_a_3", "utter_b", "utter_no_more"]}}
+
+
+def run(action, t: Tracker, domain: dict = DOMAIN) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, domain))
+    return dispatcher.messages, events
+
+
+def test_more_sends_the_next_page_then_says_no_more():
+    history = [user("warning signs", "q"), bot("utter_a"), user("more", "more")]
+    messages, _ = run(ActionMore(), tracker(history))
+    assert messages[0]["response"] == "utter_a_2"
+    history += [bot("utter_a_2"), user("more", "more")]
+    assert run(ActionMore(), tracker(history))[0][0]["response"] == "utter_a_3"
+    history += [bot("utter_a_3"), user("more", "more")]
+    assert run(ActionMore(), tracker(history))[0][0]["response"] == "utter_no_more"
+
+
+def test_more_after_a_single_page_answer_says_no_more():
+    history = [user("a", "q"), bot("utter_a"), user("b", "q"), bot("utter_b"), user("more", "more")]
+    assert run(ActionMore(), tracker(history))[0][0]["response"] == "utter_no_more"
+
+
+def test_more_at_the_start_of_a_conversation():
+    assert run(ActionMore(), tracker([user("more", "more")]))[0][0]["response"] == "utter_no_more"
+
+
+def test_last_response_ignores_the_current_message():
+    assert last_response_name([bot("utter_a"), user("more", "more")]) == "utter_a"
+    assert last_response_name([{"event": "bot", "text": "no metadata"}, user("m", "more")]) is None
+
+
+def test_show_plan_without_a_plan():
+    messages, _ = run(ActionShowSafetyPlan(), tracker([]))
+    assert messages[0]["response"] == "utter_no_safety_plan"
+
+
+def test_show_plan_fills_skipped_answers():
+    slots = {"plan_place": "the library", "plan_person": None, "plan_number": "(skipped)",
+             "plan_code_word": "pineapple"}
+    messages, _ = run(ActionShowSafetyPlan(), tracker([], slots))
+    assert messages[0]["response"] == "utter_safety_plan"
+    assert messages[0]["plan_person"] == "(skipped)"
+    assert messages[0]["plan_place"] == "the library"
+
+
+def test_form_validation_cleans_answers():
+    validator = ValidateSafetyPlanForm()
+    assert validator.validate_plan_place("skip", None, None, None) == {"plan_place": "(skipped)"}
+    assert validator.validate_plan_code_word(" bluebird ", None, None, None) == {
+        "plan_code_word": "bluebird"}
+
+
+def _risky_tracker(risk: dict, sender: str = "youth-1") -> Tracker:
+    latest = {"text": "...", "intent": {"name": "in_danger_now"}, "risk": risk}
+    return Tracker(sender, {}, latest, [], False, None, {}, "action_listen")
+
+
+def test_escalate_writes_the_escalation_then_replies(tmp_path, monkeypatch):
+    from sqlalchemy import select
+
+    from bot.actions.escalation import ActionEscalate
+    from harbor.core.db import session_factory
+    from hotline.models import Escalation
+    from tests.hotline.support import database
+
+    database(tmp_path)  # a roster with someone on call
+    url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    risk = {"escalates": True, "level": "imminent", "categories": ["imminent_danger"]}
+    messages, _ = run(ActionEscalate(), _risky_tracker(risk))
+    assert messages[0]["response"] == "utter_escalate_danger"
+    with session_factory(url)() as session:
+        [escalation] = session.scalars(select(Escalation)).all()
+        assert escalation.conversation_id == "youth-1" and escalation.level == "imminent"
+
+
+def test_escalate_without_a_database_still_gives_the_crisis_line(monkeypatch):
+    from bot.actions.escalation import ActionEscalate
+
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////proc/no/such/dir/h.db")
+    risk = {"escalates": True, "level": "high", "categories": ["self_harm"]}
+    messages, _ = run(ActionEscalate(), _risky_tracker(risk))
+    assert messages[0]["response"] == "utter_self_harm"  # no promise that an advocate was told
+
+
+def test_escalate_when_the_risk_does_not_escalate_gives_numbers_only():
+    from bot.actions.escalation import ActionEscalate
+
+    messages, _ = run(ActionEscalate(), _risky_tracker({"escalates": False, "level": "concern"}))
+    assert messages[0]["response"] == "utter_crisis_numbers"
+
+
+def test_escalate_with_nobody_on_call_does_not_promise_a_person(tmp_path, monkeypatch, caplog):
+    from sqlalchemy import select
+
+    from bot.actions.escalation import ActionEscalate
+    from harbor.core.db import session_factory
+    from hotline.models import Escalation
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    risk = {"escalates": True, "level": "high", "categories": ["exploitation"]}
+    messages, _ = run(ActionEscalate(), _risky_tracker(risk))
+    assert messages[0]["response"] == "utter_disclose_exploitation"
+    assert "NO ADVOCATE ON CALL" in caplog.text
+    with session_factory(url)() as session:
+        assert len(session.scalars(select(Escalation)).all()) == 1  # still written, for the queue
+
+
+def test_escalate_in_a_page_storm_writes_the_escalation_but_does_not_promise_a_person(tmp_path, monkeypatch,
+                                                                                      caplog):
+    from sqlalchemy import select
+
+    from bot.actions.escalation import ActionEscalate
+    from harbor.core.db import session_factory
+    from hotline.models import Escalation, Page
+    from tests.hotline.support import database
+
+    database(tmp_path)
+    url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("HARBOR_PAGE_STORM_PER_MINUTE", "1")  # the second new escalation in a minute is a storm
+    # High, not imminent: danger right now is never held (tests/hotline/test_page_storm.py).
+    risk = {"escalates": True, "level": "high", "categories": ["imminent_danger"]}
+    first, _ = run(ActionEscalate(), _risky_tracker(risk, sender="sms:0a1b2c"))
+    assert first[0]["response"] == "utter_escalate_danger"
+    second, _ = run(ActionEscalate(), _risky_tracker(risk, sender="sms:3d4e5f"))
+    assert second[0]["response"] == "utter_in_danger_now"  # the crisis line, without "an advocate was alerted"
+    again, _ = run(ActionEscalate(), _risky_tracker(risk, sender="sms:3d4e5f"))
+    assert again[0]["response"] == "utter_in_danger_now"  # still held: still no promise
+    assert "page storm" in caplog.text and "NO ADVOCATE ON CALL" not in caplog.text
+    with session_factory(url)() as session:
+        assert [e.conversation_id for e in session.scalars(select(Escalation).order_by(Escalation.id))] == [
+            "sms:0a1b2c", "sms:3d4e5f"]  # both in the queue
+        held = session.scalars(select(Page).where(Page.status == "held")).all()
+        assert [p.escalation.conversation_id for p in held] == ["sms:3d4e5f"]

@@ -1,0 +1,106 @@
+"""The rule layer and how it combines with the classifier: behaviour a youth or an advocate
+would notice (who gets paged, who does not)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.risk_eval import evaluate, keyword_baseline, load_set, rules_scorer
+from bot.nlu.risk.assessment import ClassifierVote, assess
+from bot.nlu.risk.classifier import LABELLED
+
+
+@pytest.mark.parametrize("text, level, category", [
+    ("he wont let me leave", "imminent", "imminent_danger"),
+    ("he's got a gun", "imminent", "imminent_danger"),
+    ("kms", "high", "self_harm"),
+    ("i want to unalive myself", "high", "self_harm"),
+    ("i'm gonna kill myself tonight", "imminent", "self_harm"),
+    ("i have to make my quota", "high", "exploitation"),
+    ("i do dates so he lets me stay", "high", "exploitation"),
+    ("my daddy takes all my money", "high", "exploitation"),
+    ("he works me on the track", "high", "exploitation"),
+    ("my friend is 14 and her boyfriend sells her", "high", "third_party"),
+    ("my stepdad hits me", "high", "abuse"),
+])
+def test_danger_in_texting_language_escalates(text, level, category):
+    result = assess(text)
+    assert result.level == level
+    assert category in result.categories
+    assert result.escalates
+
+
+@pytest.mark.parametrize("text", [
+    "this homework is killing me", "i'm dying to know", "you're killing me lol",
+    "i met my quota at work", "we went to the track meet", "my phone is dying",
+])
+def test_idioms_page_nobody(text):
+    # An idiom the danger words belong to scores nothing; an ambiguous word beside one is concern.
+    assert assess(text).level in ("none", "concern")
+    assert not assess(text).escalates
+
+
+@pytest.mark.parametrize("text", ["i would never kill myself", "i'm not suicidal", "i don't want to die"])
+def test_negated_self_harm_is_concern_not_none_and_never_pages(text):
+    result = assess(text)
+    assert result.level == "concern"
+    assert not result.escalates
+
+
+@pytest.mark.parametrize("text", [
+    "what are the warning signs a kid is being trafficked",
+    "how do i know if my daughter is being sold",
+    "what does quota mean in trafficking",
+])
+def test_caregiver_and_provider_questions_are_not_disclosures(text):
+    assert not assess(text).escalates
+
+
+def vote(risk: float, category: str = "self_harm") -> ClassifierVote:
+    return ClassifierVote(risk=risk, category=category, threshold=0.5)
+
+
+def test_the_classifier_votes_and_can_only_raise():
+    assert assess("he has a knife to my throat", vote(0.01, "exploitation")).level == "imminent"
+    raised = assess("please i need help idk what to do", vote(0.9, "imminent_danger"))
+    assert raised.level == "imminent" and raised.signals[-1].source == "classifier"
+    assert not assess("i cut my hair", vote(0.2)).escalates
+
+
+def test_the_classifier_category_picks_the_crisis_line_when_the_rules_are_silent():
+    result = assess("nobody would even notice if i was gone tbh", vote(0.8, "self_harm"))
+    assert result.escalates and result.categories == ["self_harm"]
+
+
+def test_idioms_and_general_questions_never_block_the_classifier():
+    assert assess("this homework is killing me", vote(0.9, "self_harm")).escalates
+    assert assess("what are the warning signs a kid is being trafficked", vote(0.9, "exploitation")).escalates
+
+
+def test_signals_say_what_fired():
+    result = assess("he took my id and wont let me leave")
+    names = {s.name for s in result.signals}
+    assert {"controls_money_or_id", "not_let_leave"} <= names
+    assert result.as_dict()["escalates"] is True
+
+
+def test_empty_and_junk_are_none():
+    for text in ["", None, "   ", "\U0001F62D", "asdfghjkl"]:
+        assert assess(text).level == "none"
+
+
+def test_the_training_side_is_big_and_half_hard_negatives():
+    rows = load_set(LABELLED)
+    assert len(rows) >= 500
+    assert sum(1 for label, _ in rows if label == "none") >= len(rows) * 0.45
+
+
+def test_rules_alone_beat_the_crisis_keyword_baseline_on_the_set_they_were_tuned_on():
+    # A regression check, not evidence: the rules were tuned on this set. Held-out numbers are in
+    # tests/bot/test_risk_heldout.py.
+    rows = load_set(LABELLED)
+    harbor = evaluate("rules", rules_scorer, rows)
+    baseline = evaluate("keywords", keyword_baseline, rows)
+    for category in baseline.recall:
+        assert harbor.recall[category] >= baseline.recall[category], category
+    assert harbor.false_escalation_rate <= baseline.false_escalation_rate

@@ -1,0 +1,103 @@
+"""Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
+the independent one (tests/risk/heldout_2026-11-26d.tsv), written by someone who saw neither the rules
+nor the data, and used once per change."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import pytest
+
+from bench.risk_eval import evaluate, keyword_baseline, live_or_check_in, live_scorer, load_set
+from bot.nlu.risk import patterns as p
+from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
+
+ROOT = Path(__file__).resolve().parents[2]
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-11-26d.tsv"
+NEAR = 0.85
+
+
+# Set d (sets b and c were retired to training after a change touched them together with the data),
+# written after that by an independent writer; measured once on all 340 lines, then once after 35 lines
+# within 0.85 of training data were removed by rule (not by score). Floors are the second measurement
+# less one message per category: recall (right category) abuse 0.872, exploitation 0.811, imminent_danger
+# 0.796, self_harm 0.641, third_party 0.784; false escalations 0.058. Paged or asked: 0.974, 0.973, 1.000,
+# 0.872, 0.973; 0.106. The goals (>= 0.98 danger and self-harm, >= 0.95 exploitation and abuse, <= 5%)
+# are not met: README, "Risk triage and escalation".
+HELD_OUT_FLOORS = {"abuse": 0.846, "exploitation": 0.783, "imminent_danger": 0.775, "self_harm": 0.615,
+                   "third_party": 0.756}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.068
+CHECK_IN_FLOORS = {"abuse": 0.948, "exploitation": 0.945, "imminent_danger": 0.979, "self_harm": 0.846,
+                   "third_party": 0.945}
+CHECK_IN_MAX_FALSE = 0.116
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
+
+
+def _training_texts() -> list[str]:
+    rows = [text for path in sorted(RISK_DATA.glob("*.tsv")) for _, text in load_set(path)]
+    return rows + [text for _, text in nlu_examples()]
+
+
+def _rule_phrases() -> list[str]:
+    """Each rule phrase as a sentence it matches (first choice of every alternative), the idioms and
+    the general-question openings: what a copied sentence would look like."""
+    from tests.bot.test_risk_floor import render
+
+    rendered = [render(phrase, lambda options: options[0] or options[-1]) for rule in p.RULES
+                for phrase in rule.phrases]
+    return rendered + list(p.IDIOMS) + list(p.GENERAL_QUESTION_PHRASES)
+
+
+def _near_copies(evaluation: list[str], others: list[str]) -> list[tuple[str, str]]:
+    found = []
+    plain_others = [(_plain(o), o) for o in others]
+    for text in evaluation:
+        mine = _plain(text)
+        for theirs, original in plain_others:
+            matcher = SequenceMatcher(None, mine, theirs, autojunk=False)
+            if matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR:
+                found.append((text, original))
+    return found
+
+
+def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used():
+    header = [line for line in HELD_OUT.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    text = " ".join(header).lower()
+    assert "written 2026-11-26" in text and "independent writer" in text
+    assert "once per change" in text and "never tuned on" in text
+    assert len(load_set(HELD_OUT)) >= 300
+
+
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["d"])
+def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
+    sentences = [text for _, text in load_set(held_out)]
+    assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
+    assert _near_copies(sentences, _rule_phrases()) == [], "held-out sentences nearly copied into rule phrases"
+
+
+@pytest.mark.parametrize(("held_out", "floors", "max_false"), [
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["d"])
+def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
+    """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
+    that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""
+    rows = load_set(held_out)
+    live = evaluate("live path", live_scorer, rows)
+    keywords = evaluate("crisis keywords", keyword_baseline, rows)
+    for category, floor in floors.items():
+        assert live.recall[category] >= floor, (category, live.recall)
+        assert live.recall[category] > keywords.recall[category], category
+    assert live.false_escalation_rate <= max_false, live.false_escalation_rate
+
+
+def test_asking_if_safe_catches_what_paging_misses_on_the_held_out_set():
+    """The check-in band: paged or asked, measured once with the pages above (README)."""
+    rows = load_set(HELD_OUT)
+    caught = evaluate("paged or asked", live_or_check_in, rows)
+    for category, floor in CHECK_IN_FLOORS.items():
+        assert caught.recall[category] >= floor, (category, caught.recall)
+    assert caught.false_escalation_rate <= CHECK_IN_MAX_FALSE, caught.false_escalation_rate
