@@ -14,7 +14,9 @@ from pathlib import Path
 
 import yaml
 
-NLU_DIR = Path(__file__).resolve().parents[1] / "bot" / "data" / "nlu"
+from harbor.core.settings import PROJECT_ROOT
+
+NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
 NEAR = 0.9
 
 

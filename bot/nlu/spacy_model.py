@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.nlu.spacy_pipeline import make_pipeline
+from harbor.core.settings import MODELS_DIR
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "spacy_en_harbor"
+# config.yml names it by its project-relative path (bot/models/spacy_en_harbor).
+DEFAULT_PATH = MODELS_DIR / "spacy_en_harbor"
 
 
 def build(path: Path = DEFAULT_PATH) -> Path:
