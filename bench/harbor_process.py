@@ -80,7 +80,7 @@ def started_harbor(extra_env: dict[str, str] | None = None) -> Iterator[BenchHar
     if not (PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz").exists():
         raise SystemExit("bench: no trained model; run `make train`")
     work = Path(tempfile.mkdtemp(prefix="harbor-bench-"))
-    twilio_port, rasa_port, actions_port = free_port(), free_port(), free_port()
+    twilio_port, rasa_port, actions_port, console_port = free_port(), free_port(), free_port(), free_port()
     fake_url = f"http://127.0.0.1:{twilio_port}"
     database_url = f"sqlite:///{work / 'harbor.db'}"
     env = {**os.environ, "HARBOR_VAR_DIR": str(work), "DATABASE_URL": database_url,
@@ -94,7 +94,7 @@ def started_harbor(extra_env: dict[str, str] | None = None) -> Iterator[BenchHar
     fake = subprocess.Popen([sys.executable, "-m", "tests.fakes.twilio_api", "--port", str(twilio_port)],
                             cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     harbor = subprocess.Popen([HARBOR, "up", "--no-train", "--port", str(rasa_port), "--actions-port",
-                               str(actions_port)], cwd=PROJECT_ROOT, env=env,
+                               str(actions_port), "--console-port", str(console_port)], cwd=PROJECT_ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_http(f"{fake_url}/_fake/messages", 30)

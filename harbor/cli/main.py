@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from harbor import __version__
 from harbor.cli import (
+    console_commands,
     hotline_commands,
     links_commands,
     privacy_commands,
@@ -24,7 +25,8 @@ from harbor.cli import (
 from harbor.cli.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, BadInput, say
 from harbor.core.settings import BadSetting
 
-COMMAND_GROUPS = (server_commands, hotline_commands, links_commands, resources_commands, privacy_commands)
+COMMAND_GROUPS = (server_commands, hotline_commands, console_commands, links_commands, resources_commands,
+                  privacy_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

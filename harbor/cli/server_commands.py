@@ -22,7 +22,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "up", help="train if the data changed, then start every Harbor process",
         description="Trains the model if the data changed (Rasa's fingerprinting skips unchanged "
         "parts), then runs the action server, the Rasa server (REST channel, HTTP API with an "
-        "auth token) and the pager until Ctrl-C (exit code 0). A process that dies is restarted "
+        "auth token), the pager and the hotline console until Ctrl-C (exit code 0). A process that dies is restarted "
         "(after 1, 2, 4 ... 60 s) while the others keep running; only if one dies 5 times within "
         "5 minutes does everything stop, with exit code 1. Refuses to start (exit code 2) on "
         "configuration that would fail silently, such as Twilio credentials without HARBOR_PUBLIC_URL.",
@@ -31,6 +31,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     up.add_argument("--port", type=_port, help="Rasa server port (default $HARBOR_RASA_PORT or 5005)")
     up.add_argument("--actions-port", type=_port,
                     help="action server port (default $HARBOR_ACTIONS_PORT or 5055)")
+    up.add_argument("--console-port", type=_port,
+                    help="hotline console port (default $HARBOR_CONSOLE_PORT or 8088)")
     up.add_argument("--json", action="store_true", help="print the ready message as one JSON object")
     up.set_defaults(run=start_harbor)
 
@@ -65,7 +67,7 @@ def start_harbor(args: argparse.Namespace) -> int:
         raise BadInput(problem)
     # Everything harbor up and its children create (logs, database, outbox, model) is private.
     os.umask(0o077)
-    settings = server_settings(args.port, args.actions_port)
+    settings = server_settings(args.port, args.actions_port, args.console_port)
     if not args.no_train:
         say("checking the model (trains only what changed)")
         if train(quiet=args.json) != 0:  # in a child process: spaCy, Rasa, TensorFlow never load here

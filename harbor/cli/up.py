@@ -62,7 +62,7 @@ def configuration_problem(environ: Mapping[str, str]) -> str | None:
 
 
 def build_children(settings: ServerSettings, model: Path = MODEL_PATH) -> list[Child]:
-    """The three processes, in start order. Their command lines carry ports and paths, never a token."""
+    """The four processes, in start order. Their command lines carry ports and paths, never a token."""
     logs = var_dir() / "log"
     common = {**QUIET_ENV, "DATABASE_URL": settings.database_url, "HARBOR_HOST": settings.host}
     actions = Child(
@@ -91,7 +91,15 @@ def build_children(settings: ServerSettings, model: Path = MODEL_PATH) -> list[C
         env=common,
         cwd=PROJECT_ROOT,
     )
-    return [actions, rasa, pager]
+    console = Child(
+        name="console",
+        command=[venv_executable("harbor"), "console", "--port", str(settings.console_port)],
+        ready_url=f"{settings.console_local_url}/health",
+        log_path=logs / "console.log",
+        env=common,
+        cwd=PROJECT_ROOT,
+    )
+    return [actions, rasa, pager, console]
 
 
 def secure_var_dir(root: Path) -> None:
@@ -161,6 +169,7 @@ def banner(settings: ServerSettings) -> str:
         f"  Rasa HTTP API:    {settings.rasa_url}",
         "                    (auth token: $HARBOR_RASA_TOKEN or var/secrets/rasa_token)",
         f"  Action server:    {settings.actions_url}",
+        f"  Hotline console:  {settings.console_local_url}  (accounts: harbor users add NAME --role admin)",
         f"  Database:         {shown_url(settings.database_url)}",
         f"  Pager:            {pager_destination()}",
         f"  Logs:             {var_dir() / 'log'}",
@@ -189,6 +198,7 @@ def run_up(settings: ServerSettings, say: Callable[[str], None], as_json: bool =
         if as_json:
             print(json.dumps({"status": "ready", "rest_webhook": settings.rest_webhook_url,
                               "rasa": settings.rasa_url, "actions": settings.actions_url,
+                              "console": settings.console_local_url,
                               "database": shown_url(settings.database_url)}), flush=True)
         else:
             print(banner(settings), flush=True)

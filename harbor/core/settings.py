@@ -86,6 +86,7 @@ class ServerSettings:
     rasa_port: int
     actions_port: int
     database_url: str
+    console_port: int = 8088
 
     @property
     def rasa_url(self) -> str:
@@ -96,17 +97,30 @@ class ServerSettings:
         return f"http://{self.host}:{self.actions_port}/webhook"
 
     @property
+    def console_local_url(self) -> str:
+        return f"http://{self.host}:{self.console_port}"
+
+    @property
     def rest_webhook_url(self) -> str:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
 
-def server_settings(rasa_port: int | None = None, actions_port: int | None = None) -> ServerSettings:
+def server_settings(rasa_port: int | None = None, actions_port: int | None = None,
+                    console_port: int | None = None) -> ServerSettings:
     return ServerSettings(
         host=os.environ.get("HARBOR_HOST", "127.0.0.1"),
         rasa_port=rasa_port or int(os.environ.get("HARBOR_RASA_PORT", "5005")),
         actions_port=actions_port or int(os.environ.get("HARBOR_ACTIONS_PORT", "5055")),
         database_url=database_url(),
+        console_port=console_port or int(os.environ.get("HARBOR_CONSOLE_PORT", "8088")),
     )
+
+
+def answer_targets() -> dict[str, int]:
+    """Seconds within which the console expects each level answered (HARBOR_ANSWER_TARGET_<LEVEL>_SECONDS)."""
+    defaults = {"imminent": "60", "high": "300", "concern": "900"}
+    return {level: _positive_int(f"HARBOR_ANSWER_TARGET_{level.upper()}_SECONDS", default, "seconds")
+            for level, default in defaults.items()}
 
 
 DEFAULT_QUICK_EXIT_URL = "https://www.weather.gov/"
@@ -165,12 +179,12 @@ class HotlineConfig:
         )
 
 
-def _positive_int(name: str, default: str) -> int:
+def _positive_int(name: str, default: str, unit: str = "escalations") -> int:
     raw = os.environ.get(name, default)
     try:
         value = int(raw.strip())
     except ValueError:
-        raise BadSetting(f"{name} must be a whole number of escalations, not {raw!r}") from None
+        raise BadSetting(f"{name} must be a whole number of {unit}, not {raw!r}") from None
     if value < 1:
         raise BadSetting(f"{name} must be at least 1, not {value}")
     return value

@@ -72,6 +72,7 @@ class RunningHarbor:
     var_dir: Path
     output: list[str]
     env: dict
+    console_url: str = ""
     said: list[str] = field(default_factory=list)  # every text sent as a user, for the log check
 
     @property
@@ -113,7 +114,7 @@ def _pump(stream, sink: list[str]) -> None:
 def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, project_root: Path,
            fake_twilio: FakeTwilio) -> Iterator[RunningHarbor]:
     var_dir = tmp_path_factory.mktemp("harbor-var")
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port, console_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "HARBOR_VAR_DIR": str(var_dir),
@@ -137,7 +138,7 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
     assert loaded.returncode == 0, loaded.stderr
     process = subprocess.Popen(
         [venv_executable("harbor"), "up", "--no-train",
-         "--port", str(rasa_port), "--actions-port", str(actions_port)],
+         "--port", str(rasa_port), "--actions-port", str(actions_port), "--console-port", str(console_port)],
         cwd=project_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     output: list[str] = []
@@ -153,6 +154,7 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
         rest_url=f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         actions_url=f"http://127.0.0.1:{actions_port}",
+        console_url=f"http://127.0.0.1:{console_port}",
         var_dir=var_dir,
         output=output,
         env=env,
@@ -179,3 +181,21 @@ def assert_sms_ready(texts: list[str]) -> None:
     for text in texts:
         assert len(text) <= 320, text
         assert is_gsm7(text), text
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags for a closed network and running as root; no profile is kept between runs.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install chromium (.ci/run does this)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -1,0 +1,80 @@
+"""What advocates do to an escalation in the console: claim it (the acknowledgement that stops
+re-paging) and close it with a disposition and a note. Every step is written to the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Session
+
+from harbor.core.db import Base
+from hotline.console import audit
+from hotline.escalations import _mark_acknowledged
+from hotline.models import CLOSED, Escalation
+
+# The closing dispositions (issue 12); the two "reported" ones are the mandated-report flags.
+DISPOSITIONS = {
+    "referred": "Referred to a resource",
+    "safety_plan": "Safety plan made",
+    "reported_cps": "Reported to child protective services",
+    "reported_police": "Reported to law enforcement",
+    "cse_confirmed": "Commercial sexual exploitation confirmed",
+    "cse_suspected": "Commercial sexual exploitation suspected",
+    "no_response": "No response",
+    "not_a_risk": "Not a risk",
+}
+MAX_NOTE_CHARS = 2000
+
+
+class Closure(Base):
+    """How an escalation ended. A row of its own, so closing needs no new column on escalations."""
+
+    __tablename__ = "harbor_escalation_closures"
+
+    escalation_id = Column(Integer, ForeignKey("harbor_escalations.id"), primary_key=True)
+    disposition = Column(String(40), nullable=False)
+    note = Column(Text, nullable=False, default="")
+    closed_by = Column(String(80), nullable=False)
+    closed_at = Column(DateTime, nullable=False)
+
+
+class CaseworkError(ValueError):
+    """Something the console cannot do to this escalation; the message says why."""
+
+
+def _escalation(session: Session, escalation_id: int) -> Escalation:
+    escalation = session.get(Escalation, escalation_id)
+    if escalation is None:
+        raise CaseworkError(f"no escalation ESC-{escalation_id}")
+    return escalation
+
+
+def claim(session: Session, escalation_id: int, username: str, now: datetime) -> Escalation:
+    """Acknowledge as `username`: pending pages are cancelled and nobody else is paged about it."""
+    escalation = _escalation(session, escalation_id)
+    if escalation.status == CLOSED:
+        raise CaseworkError(f"ESC-{escalation_id} is closed")
+    if escalation.acknowledged_by and escalation.acknowledged_by != username:
+        raise CaseworkError(f"ESC-{escalation_id} is held by {escalation.acknowledged_by}")
+    _mark_acknowledged(session, escalation, username, now)
+    audit.record(session, username, "claim", f"ESC-{escalation_id}", now=now)
+    return escalation
+
+
+def close(session: Session, escalation_id: int, username: str, disposition: str, note: str,
+          now: datetime) -> Closure:
+    if disposition not in DISPOSITIONS:
+        raise CaseworkError("choose how it ended (a disposition)")
+    escalation = _escalation(session, escalation_id)
+    if escalation.status == CLOSED:
+        raise CaseworkError(f"ESC-{escalation_id} is closed already")
+    _mark_acknowledged(session, escalation, username, now)  # closing also stops every page
+    escalation.status = CLOSED
+    escalation.updated_at = now
+    closure = Closure(escalation_id=escalation_id, disposition=disposition, note=(note or "")[:MAX_NOTE_CHARS],
+                      closed_by=username, closed_at=now)
+    session.add(closure)
+    audit.record(session, username, "close", f"ESC-{escalation_id}", detail=disposition, now=now)
+    session.flush()
+    return closure
