@@ -40,12 +40,16 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
     imp = rc.add_parser(
         "import", help="import an HSDS 3.0 CSV data package",
-        description="Checks every row first; any row that breaks the spec is reported as "
-        "file:line: reason and nothing is written. Rows are upserted by id.")
+        description="Reads the 11 HSDS 3.0 tables Harbor keeps (official plural file names, or the singular "
+        "ones of Harbor's older exports) and skips the others with a warning. Checks every row first; any "
+        "problem is reported as file:line: column: reason and nothing is written. Rows are upserted by id.")
     imp.add_argument("directory", type=Path)
     imp.add_argument("--json", action="store_true")
 
-    exp = rc.add_parser("export", help="export the directory as an HSDS 3.0 CSV data package")
+    exp = rc.add_parser(
+        "export", help="export the directory as an HSDS 3.0 CSV data package",
+        description="Official file names and column order, the official datapackage.json restricted to "
+        "Harbor's tables, Harbor's extra columns after the official ones.")
     exp.add_argument("directory", type=Path)
     exp.add_argument("--json", action="store_true")
 
@@ -119,7 +123,7 @@ def _seed(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from resources_db.db import directory_session
-    from resources_db.hsds_csv import ImportFailed, import_package
+    from resources_db.hsds import ImportFailed, import_package
 
     try:
         with directory_session() as session:
@@ -128,21 +132,29 @@ def _import(args: argparse.Namespace) -> int:
         raise BadInput(str(error)) from None
     except ImportFailed as error:
         if args.json:
-            print(json.dumps({"imported": False, "problems": [str(p) for p in error.problems]}))
+            print(json.dumps({"imported": False, "problems": [str(p) for p in error.problems],
+                              "warnings": error.warnings}))
         else:
+            _warn(error.warnings)
             print(str(error), file=sys.stderr)
         raise BadInput(f"{len(error.problems)} row problem(s); nothing was imported") from None
-    for warning in report.warnings:
-        print(f"harbor: warning: {warning}", file=sys.stderr)
+    if not args.json:
+        _warn(report.warnings)
     total = sum(report.rows.values())
-    _print(args, {"imported": True, "rows": report.rows, "warnings": report.warnings},
-           [f"Imported {total} rows: " + ", ".join(f"{t} {n}" for t, n in report.rows.items() if n)])
+    _print(args, {"imported": True, "package": report.package, "rows": report.rows, "warnings": report.warnings},
+           [f"Imported {total} rows from {report.package}: "
+            + ", ".join(f"{t} {n}" for t, n in report.rows.items() if n)])
     return EXIT_OK
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"harbor: warning: {warning}", file=sys.stderr)
 
 
 def _export(args: argparse.Namespace) -> int:
     from resources_db.db import directory_session
-    from resources_db.hsds_csv import export_package
+    from resources_db.hsds import export_package
 
     if args.directory.exists() and not args.directory.is_dir():
         raise BadInput(f"{args.directory} exists and is not a directory")
