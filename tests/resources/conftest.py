@@ -8,15 +8,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from resources_db.db import directory_engine, directory_sessions
-from resources_db.models import Base
+from hotline.db import engine_for
+from resources_db.db import directory_sessions
+from resources_db.models import TABLES, Base
 from resources_db.seed import load_seed
 from tests.hotline_helpers import POSTGRES_URL, postgres_available
 
 
 def seeded_url(url: str) -> str:
-    engine = directory_engine(url)
-    Base.metadata.drop_all(engine)
+    # Reset on the plain engine, children first: a shared test database that another checkout
+    # left in the pre-UUID layout must neither set off the upgrade (and its backup in var/) nor
+    # trip over that layout's foreign keys.
+    engine = engine_for(url)
+    for model in reversed(TABLES.values()):
+        model.__table__.drop(engine, checkfirst=True)
     Base.metadata.create_all(engine)
     with directory_sessions(url)() as session:
         load_seed(session)
