@@ -72,10 +72,19 @@ def row_problems(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
     elif table == "location":
         problems += _location(values)
     elif table == "schedule":
-        days = [day.strip() for day in (values.get("byday") or "").split(",") if day.strip()]
-        bad = [day for day in days if re.sub(r"^[+-]?\d{1,2}", "", day) not in WEEKDAYS]
-        if bad:
-            problems.append(("byday", f"{', '.join(bad)} are not days (MO,TU,WE,TH,FR,SA,SU)"))
+        problems += _schedule(values)
+    return problems
+
+
+def _schedule(values: dict[str, Any]) -> list[tuple[str, str]]:
+    problems = []
+    days = [day.strip() for day in (values.get("byday") or "").split(",") if day.strip()]
+    bad = [day for day in days if re.sub(r"^[+-]?\d{1,2}", "", day) not in WEEKDAYS]
+    if bad:
+        problems.append(("byday", f"{', '.join(bad)} are not days (MO,TU,WE,TH,FR,SA,SU)"))
+    offset = values.get("timezone")
+    if offset is not None and not -14 <= offset <= 14:
+        problems.append(("timezone", f"{offset} is not a UTC offset in hours (-14 to 14)"))
     return problems
 
 

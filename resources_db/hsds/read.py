@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,11 +21,10 @@ from sqlalchemy import String
 
 from resources_db.hsds.checks import CHECKED, UNCHECKED, RowProblem, Rows, reference_problems, row_problems
 from resources_db.hsds.descriptor import file_names, official_tables
-from resources_db.hsds.values import BareHost, parse, standard_offset
+from resources_db.hsds.values import NUMBER, BareHost, parse, standard_offset
 from resources_db.ids import harbor_id, is_uuid
 from resources_db.models import TABLES
 
-_NUMBER = re.compile(r"^\s*[+-]?\d+(\.\d+)?\s*$")
 # Columns of Harbor's exports before HSDS 3.0 conformance, read into their HSDS place.
 _LEGACY = {("service", "last_verified")}
 
@@ -107,24 +105,19 @@ def _locate(directory: Path, descriptor: dict[str, Any], package: PackageRead) -
 def _read_table(table: str, path: Path, source: str, package: PackageRead) -> list[tuple[int, dict[str, Any]]]:
     columns = {column.name: column for column in TABLES[table].__table__.columns}
     rows: list[tuple[int, dict[str, Any]]] = []
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        header = [name.strip() for name in reader.fieldnames or []]
-        reader.fieldnames = header
-    except UnicodeDecodeError:
-        package.problems.append(RowProblem(path.name, 1, "-", "not UTF-8 text"))
-        return rows
-    with handle:
-        if "id" not in header:
-            package.problems.append(RowProblem(path.name, 1, "id", "no id column"))
-            return rows
-        ignored = [name for name in header if name not in columns and (table, name) not in _LEGACY]
-        used: set[str] = set()
-        seen: set[str] = set()
-        notes: Counter[str] = Counter()
         line = 1
         try:
+            header = [name.strip() for name in reader.fieldnames or []]
+            if "id" not in header:
+                package.problems.append(RowProblem(path.name, 1, "id", "no id column"))
+                return rows
+            reader.fieldnames = header
+            ignored = [name for name in header if name not in columns and (table, name) not in _LEGACY]
+            used: set[str] = set()
+            seen: set[str] = set()
+            notes: Counter[str] = Counter()
             for raw in reader:
                 line = reader.line_num
                 values, found = _parse_row(table, columns, raw, source, notes)
@@ -141,8 +134,10 @@ def _read_table(table: str, path: Path, source: str, package: PackageRead) -> li
                 rows.append((line, values))
         except UnicodeDecodeError:
             package.problems.append(RowProblem(path.name, line + 1, "-", "not UTF-8 text"))
+            return rows
         except csv.Error as error:
             package.problems.append(RowProblem(path.name, reader.line_num, "-", f"broken CSV: {error}"))
+            return rows
     package.warnings += _notes(path.name, [name for name in ignored if name in used], notes)
     return rows
 
@@ -191,11 +186,11 @@ def _legacy_cells(table: str, raw: dict[str | None, Any]) -> dict[str | None, An
     if table == "service" and not (cells.get("assured_date") or "").strip():
         cells["assured_date"] = cells.get("last_verified") or ""
     zone = (cells.get("timezone") or "").strip() if table == "schedule" else ""
-    if zone and not _NUMBER.match(zone):
+    if zone and not NUMBER.match(zone):
         try:
             cells["timezone"] = repr(standard_offset(zone))
         except ValueError:
-            return cells  # left as it is: the number check says what is wrong
+            return cells  # left as it is: parse() says what is wrong with it
         if not (cells.get("timezone_name") or "").strip():
             cells["timezone_name"] = zone
     return cells

@@ -22,6 +22,7 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _BARE_HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+\.?(:\d+)?([/?#]\S*)?$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WHOLE = re.compile(r"^-?\d{1,9}(\.0*)?$")
+NUMBER = re.compile(r"^\s*[+-]?\d+(\.\d+)?\s*$")
 # The columns the official descriptor types as URIs (format "uri") among those Harbor keeps.
 URL_COLUMNS = {("organization", "website"), ("service", "url"), ("location", "url"), ("taxonomy_term", "term_uri")}
 EMAIL_COLUMNS = {("organization", "email"), ("service", "email")}
@@ -62,6 +63,8 @@ def parse(table: str, column: Any, raw: str) -> Any:
         raise ValueError(f"not an e-mail address: {raw!r}")
     if key in TIME_COLUMNS:
         return canonical_time(raw)
+    if key == ("schedule", "timezone") and not NUMBER.match(raw):  # a valid zone name was read before
+        raise ValueError(f"not a UTC offset or a time zone name: {raw!r}")
     kind = column.type
     if isinstance(kind, Boolean):
         lowered = raw.lower()
@@ -74,7 +77,10 @@ def parse(table: str, column: Any, raw: str) -> Any:
             raise ValueError(f"not a whole number: {raw!r}")
         return int(float(raw))
     if isinstance(kind, Float):
-        number = float(raw)  # its ValueError says what is wrong
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ValueError(f"not a number: {raw!r}") from None
         if number != number or number in (float("inf"), float("-inf")):
             raise ValueError(f"not a finite number: {raw!r}")
         return number

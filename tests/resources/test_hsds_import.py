@@ -2,6 +2,7 @@
 
 import csv
 import filecmp
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -90,7 +91,7 @@ def test_the_specs_example_package_imports(empty_url):
 
 def test_a_broken_reference_fails_the_whole_package_and_its_warnings_still_come_back(empty_url, tmp_path):
     package = tmp_path / "example"
-    shutil.copytree(EXAMPLE, package, symlinks=False)
+    shutil.copytree(EXAMPLE, package)
     link = package / "service_at_location.csv"
     link.write_text(link.read_text().replace("ac148810-d857-441c-9679-408f346de14b",
                                              "ab231982-2106-4a55-80fc-b305560c5556"))
@@ -225,3 +226,31 @@ def test_reimporting_updates_rows_by_id(sqlite_url, tmp_path):
         assert session.get(Service, harbor_id("service", "cast-residential")).alert == "Full until March"
         assert session.scalar(select(func.count()).select_from(Service)) == 43
         assert session.scalar(select(func.count()).select_from(Location)) == 28
+
+
+def test_the_packages_own_datapackage_json_says_where_a_table_is_but_never_outside_it(empty_url, tmp_path):
+    package = tmp_path / "example"
+    shutil.copytree(EXAMPLE, package)  # links followed: datapackage.json is a copy here
+    (package / "services.csv").rename(package / "our_services.csv")
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        resource["path"] = {"service": "our_services.csv", "organization": "../organizations.csv"}.get(
+            resource["name"], resource["path"])
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    report = _import(empty_url, package)
+    assert report.rows["service"] == 1 and report.rows["organization"] == 1
+
+
+def test_a_timezone_must_be_a_utc_offset_or_a_zone_name(empty_url, tmp_path):
+    package = tmp_path / "example"
+    shutil.copytree(EXAMPLE, package)
+    schedules = package / "schedules.csv"
+    schedules.write_text(schedules.read_text().replace(",2005-01-01,3,2005-01-01,", ",2005-01-01,Mars/Base,2005-01-01,",
+                                                       1))
+    with pytest.raises(ImportFailed, match=r"schedules\.csv:2: timezone: not a UTC offset or a time zone name"):
+        _import(empty_url, package)
+    schedules.write_text(schedules.read_text().replace(",Mars/Base,", ",Europe/London,"))
+    _import(empty_url, package)
+    with directory_sessions(empty_url)() as session:
+        schedule = session.scalar(select(Schedule))
+        assert (schedule.timezone, schedule.timezone_name) == (0.0, "Europe/London")
