@@ -51,3 +51,13 @@ def test_an_old_directory_gets_uuid_ids_and_keeps_every_row(tmp_path, monkeypatc
     (backup,) = (tmp_path / "var").glob("directory-before-hsds-ids-*")
     assert (backup / "service.csv").exists()
     assert f"its old rows are kept in {backup}" in capsys.readouterr().err
+
+
+def test_harbor_up_says_where_the_old_rows_are_kept(tmp_path, monkeypatch):
+    from harbor.up import load_seed_directory
+
+    monkeypatch.setenv("HARBOR_VAR_DIR", str(tmp_path / "var"))
+    said = load_seed_directory(old_database(tmp_path / "old.db"))
+    (backup,) = (tmp_path / "var").glob("directory-before-hsds-ids-*")
+    assert said == ("resource directory: 43 seed services loaded (28 with a city); the resource directory now "
+                    f"has HSDS 3.0 ids; its old rows are kept in {backup}")
