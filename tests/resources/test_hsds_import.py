@@ -116,6 +116,21 @@ def test_export_then_import_into_an_empty_database_is_lossless(sqlite_url, empty
     assert _contents(empty_url) == _contents(sqlite_url)
 
 
+def test_a_round_trip_through_an_emptied_database_on_sqlite_and_postgresql(any_url, tmp_path):
+    add_schedule(any_url)
+    before = _contents(any_url)
+    _export(any_url, tmp_path / "first")
+    with directory_sessions(any_url)() as session:
+        for model in reversed(TABLES.values()):
+            session.query(model).delete()
+        session.commit()
+    _import(any_url, tmp_path / "first")
+    _export(any_url, tmp_path / "second")
+    assert _contents(any_url) == before
+    for path in (tmp_path / "first").iterdir():
+        assert filecmp.cmp(path, tmp_path / "second" / path.name, shallow=False), path.name
+
+
 def test_an_export_from_before_hsds_3_conformance_lands_on_the_rows_it_came_from(sqlite_url, empty_url, tmp_path):
     before = _counts(sqlite_url)
     report = _import(sqlite_url, OLD_EXPORT)  # singular file names, slug ids, last_verified, an IANA timezone
