@@ -49,15 +49,13 @@ class SeedSummary:
 
 def taxonomy_rows() -> list[TaxonomyTerm]:
     return [
-        TaxonomyTerm(id=category.term_id, slug=category.term_slug, code=category.code, name=category.label,
-                     description=category.description, taxonomy=TAXONOMY, language="en",
-                     term_uri=None)
+        _row(TaxonomyTerm, category.term_slug, code=category.code, name=category.label,
+             description=category.description, taxonomy=TAXONOMY, language="en", term_uri=None)
         for category in CATEGORIES
     ] + [
-        TaxonomyTerm(id=harbor_id("taxonomy_term", f"{category.term_slug}-oe"), slug=f"{category.term_slug}-oe",
-                     code=None, name=category.open_eligibility,
-                     description=f"Open Eligibility term that {category.label!r} maps to.",
-                     parent_id=None, taxonomy=OPEN_ELIGIBILITY, language="en")
+        _row(TaxonomyTerm, f"{category.term_slug}-oe", code=None, name=category.open_eligibility,
+             description=f"Open Eligibility term that {category.label!r} maps to.",
+             parent_id=None, taxonomy=OPEN_ELIGIBILITY, language="en")
         for category in CATEGORIES if category.open_eligibility
     ]
 
@@ -82,8 +80,8 @@ def seed_rows(path: Path = SEED_FILE) -> list[Any]:
     lines = _crisis_lines()
     rows: list[Any] = taxonomy_rows()
     for org in data["organizations"]:
-        rows.append(Organization(id=harbor_id("organization", org["id"]), slug=org["id"], name=org["name"],
-                                 description=org["description"], website=_url(org.get("website"))))
+        rows.append(_row(Organization, org["id"], name=org["name"], description=org["description"],
+                         website=_url(org.get("website"))))
         for item in org["services"]:
             rows.extend(_service_rows(org, item, document_date, lines))
     return rows
