@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
+
+from resources_db.ids import harbor_id
 
 TAXONOMY = "harbor-help-categories"
 OPEN_ELIGIBILITY = "Open Eligibility (https://github.com/auntbertha/openeligibility)"
@@ -21,8 +24,13 @@ class Category:
     words: tuple[str, ...]  # what people type for it
 
     @property
-    def term_id(self) -> str:
+    def term_slug(self) -> str:
         return f"harbor-{self.code.replace('_', '-')}"
+
+    @cached_property
+    def term_id(self) -> str:
+        """The taxonomy_term row's id: a UUID, fixed by the slug (resources_db/ids.py)."""
+        return harbor_id("taxonomy_term", self.term_slug)
 
 
 CATEGORIES: tuple[Category, ...] = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from resources_db.models import WEEKDAYS, Schedule, Service
@@ -33,11 +33,16 @@ def parse_time(value: str) -> tuple[time, timezone | None]:
     return time(int(match.group("h")), int(match.group("m"))), zone
 
 
-def _zone(schedule: Schedule) -> ZoneInfo:
-    try:
-        return ZoneInfo(schedule.timezone or DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
+def _zone(schedule: Schedule) -> tzinfo:
+    """The IANA zone Harbor keeps beside the hours; else HSDS's UTC offset; else California's."""
+    if schedule.timezone_name:
+        try:
+            return ZoneInfo(schedule.timezone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    if schedule.timezone is not None and -14 <= schedule.timezone <= 14:
+        return timezone(timedelta(hours=schedule.timezone))
+    return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def schedule_open_at(schedule: Schedule, moment: datetime) -> bool:

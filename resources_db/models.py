@@ -1,11 +1,13 @@
 """The directory's tables, named and shaped after Open Referral HSDS 3.0.
 
-Column names follow the HSDS 3.0 tabular schema so a data package maps one CSV column to one
-column here. Harbor's own fields (HSDS has nothing for them) are listed in HARBOR_FIELDS and
-exported as extra columns, which HSDS allows.
+Column names follow the HSDS 3.0 tabular schema (resources_db/hsds/datapackage.json), so one
+CSV column maps to one column here. Ids are UUIDs (resources_db/ids.py). Harbor's own fields,
+which HSDS has nothing for, are listed in HARBOR_FIELDS with what they mean; an export appends
+them after the official columns and describes them in its datapackage.json.
 
 Not modelled: program, contact, funding, cost_option, required_document, accessibility,
-metadata, organization_identifier: Harbor neither shows nor searches them.
+metadata, meta_table_description, organization_identifier, taxonomy, and the HSDS columns of
+the modelled tables that Harbor neither shows nor searches (an import says which it skipped).
 """
 
 from __future__ import annotations
@@ -17,16 +19,35 @@ from harbor.core.db import Base
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 LOCATION_TYPES = ("physical", "postal", "virtual")
-PHONE_TYPES = ("text", "voice", "fax", "cell", "video", "pager", "textphone", "hotline")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Who a service is open to, as service.genders lists them (comma-separated; empty: everyone).
+GENDERS = ("female", "male", "transgender", "nonbinary")
 
-# Harbor's extension columns, per table (everything else is HSDS 3.0).
-HARBOR_FIELDS: dict[str, tuple[str, ...]] = {
-    "service": (
-        "confidential_location", "genders", "lgbtq_affirming", "accepts_minors_without_guardian",
-        "open_24_7", "last_verified", "source",
-    ),
-    "location": ("city", "state_province", "coordinates_precision"),
+_SLUG = ("Harbor extension: the readable id this row's UUID was made from (a UUID 5 of it in Harbor's "
+         "namespace); empty for rows that came with a UUID of their own.")
+_EXTENSIONS: dict[str, dict[str, str]] = {
+    "service": {
+        "confidential_location": "Harbor extension: true for a program whose address is kept private for "
+                                 "safety; it then has no location, only its intake phone.",
+        "genders": "Harbor extension: comma list of the genders served (female, male, transgender, "
+                   "nonbinary); empty means any.",
+        "lgbtq_affirming": "Harbor extension: true where the source records the service as LGBTQ-affirming.",
+        "accepts_minors_without_guardian": "Harbor extension: true where a minor may come without a "
+                                           "parent or guardian.",
+        "open_24_7": "Harbor extension: true for a service that answers at any hour.",
+        "source": "Harbor extension: where this record comes from (a section of Harbor's seed document, "
+                  "the body that runs the service, or the package it was imported from and when).",
+    },
+    "location": {
+        "city": "Harbor extension: the city the location is in (also where only a city is known).",
+        "state_province": "Harbor extension: the two-letter state of that city.",
+        "coordinates_precision": "Harbor extension: 'address' when latitude/longitude are the address's, "
+                                 "'city' when they are the centre of the city.",
+    },
+    "schedule": {
+        "timezone_name": "Harbor extension: the IANA time zone of the hours (e.g. America/Los_Angeles); "
+                         "timezone holds its standard UTC offset, as HSDS asks.",
+    },
 }
 
 
@@ -34,6 +55,7 @@ class Organization(Base):
     __tablename__ = "organization"
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     name = Column(String(300), nullable=False)
     alternate_name = Column(String(300))
     description = Column(Text, nullable=False)
@@ -48,6 +70,7 @@ class Service(Base):
     __tablename__ = "service"
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     organization_id = Column(String(64), ForeignKey("organization.id"), nullable=False)
     name = Column(String(300), nullable=False)
     alternate_name = Column(String(300))
@@ -68,7 +91,7 @@ class Service(Base):
     lgbtq_affirming = Column(Boolean)
     accepts_minors_without_guardian = Column(Boolean)
     open_24_7 = Column(Boolean, nullable=False, default=False)
-    last_verified = Column(Date)
+    assured_date = Column(Date)  # HSDS: the date the information was last checked
     source = Column(Text, nullable=False)
 
     organization = relationship("Organization", back_populates="services")
@@ -85,6 +108,7 @@ class Location(Base):
     __table_args__ = (Index("ix_location_lat_lon", "latitude", "longitude", "id"),)
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     location_type = Column(String(10), nullable=False, default="physical")
     url = Column(String(500))
     organization_id = Column(String(64), ForeignKey("organization.id"))
@@ -104,9 +128,11 @@ class Location(Base):
 
 class ServiceAtLocation(Base):
     __tablename__ = "service_at_location"
-    __table_args__ = (Index("ix_service_at_location_location_service", "location_id", "service_id"),)
+    # Covers the search box's join and its tie-break by slug.
+    __table_args__ = (Index("ix_service_at_location_location_service", "location_id", "service_id", "slug"),)
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     service_id = Column(String(64), ForeignKey("service.id"), nullable=False, index=True)
     location_id = Column(String(64), ForeignKey("location.id"), nullable=False)
     description = Column(Text)
@@ -119,6 +145,7 @@ class Address(Base):
     __tablename__ = "address"
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     location_id = Column(String(64), ForeignKey("location.id"), nullable=False, index=True)
     attention = Column(String(200))
     address_1 = Column(String(300), nullable=False)
@@ -137,6 +164,7 @@ class Phone(Base):
     __tablename__ = "phone"
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     location_id = Column(String(64), ForeignKey("location.id"))
     service_id = Column(String(64), ForeignKey("service.id"), index=True)
     organization_id = Column(String(64), ForeignKey("organization.id"))
@@ -153,6 +181,7 @@ class Schedule(Base):
     __tablename__ = "schedule"
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     service_id = Column(String(64), ForeignKey("service.id"), index=True)
     location_id = Column(String(64), ForeignKey("location.id"))
     service_at_location_id = Column(String(64), ForeignKey("service_at_location.id"))
@@ -162,7 +191,8 @@ class Schedule(Base):
     byday = Column(String(40))
     opens_at = Column(String(20))  # HH:MM with an offset, as HSDS asks
     closes_at = Column(String(20))
-    timezone = Column(String(64))  # Harbor reads an IANA name here; HSDS suggests an offset
+    timezone = Column(Float)  # HSDS: a UTC offset in hours
+    timezone_name = Column(String(64))  # Harbor: the IANA zone, which knows daylight saving time
     description = Column(Text)
     notes = Column(Text)
 
@@ -173,6 +203,7 @@ class Language(Base):
     __tablename__ = "language"
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     service_id = Column(String(64), ForeignKey("service.id"), index=True)
     location_id = Column(String(64), ForeignKey("location.id"))
     phone_id = Column(String(64), ForeignKey("phone.id"))
@@ -188,8 +219,8 @@ class ServiceArea(Base):
     __table_args__ = (Index("ix_service_area_extent", "extent"),)
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     service_id = Column(String(64), ForeignKey("service.id"), index=True)
-    service_at_location_id = Column(String(64), ForeignKey("service_at_location.id"))
     name = Column(String(200))
     description = Column(Text)
     # Harbor writes ISO 3166 codes with extent_type "text": "US" is national, "US-CA" statewide.
@@ -204,6 +235,7 @@ class TaxonomyTerm(Base):
     __tablename__ = "taxonomy_term"
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     code = Column(String(64))
     name = Column(String(200), nullable=False)
     description = Column(Text, nullable=False)
@@ -220,12 +252,12 @@ class Attribute(Base):
     __table_args__ = (Index("ix_attribute_link", "link_entity", "link_id", "taxonomy_term_id"),)
 
     id = Column(String(64), primary_key=True)
+    slug = Column(String(100))
     link_id = Column(String(64), nullable=False)
     taxonomy_term_id = Column(String(64), ForeignKey("taxonomy_term.id"), nullable=False)
     link_type = Column(String(64))
     link_entity = Column(String(64), nullable=False)
     value = Column(Text)
-    label = Column(String(200))
 
 
 TABLES: dict[str, type] = {
@@ -233,3 +265,5 @@ TABLES: dict[str, type] = {
     for model in (Organization, TaxonomyTerm, Service, Location, ServiceAtLocation, Address, Phone,
                   Schedule, Language, ServiceArea, Attribute)
 }
+# Harbor's extension columns, per table, with what each means (everything else is HSDS 3.0).
+HARBOR_FIELDS: dict[str, dict[str, str]] = {table: {**_EXTENSIONS.get(table, {}), "slug": _SLUG} for table in TABLES}

@@ -33,13 +33,19 @@ def where(hit: Hit) -> str:
     return "national" if hit.scope == NATIONAL else "statewide"
 
 
+def shown_url(url: str | None) -> str | None:
+    """The directory keeps full URLs (HSDS asks for them); a text shows them without https://,
+    as the seed prints them: phones link a bare address, and every character of an SMS counts."""
+    return url.removeprefix("https://") if url else url
+
+
 def contact(hit: Hit) -> str:
     voice = next((p["number"] for p in hit.phones if p["type"] in ("voice", "hotline", "cell")), None)
     text = next((p["number"] for p in hit.phones if p["type"] == "text"), None)
     if hit.confidential_location:
         if voice:
             return CONFIDENTIAL_WITH_PHONE.format(phone=voice)
-        return CONFIDENTIAL_NO_PHONE.format(url=hit.url or "the hotline below")
+        return CONFIDENTIAL_NO_PHONE.format(url=shown_url(hit.url) or "the hotline below")
     parts = []
     if voice:
         parts.append(f"Call {voice}")
@@ -47,7 +53,7 @@ def contact(hit: Hit) -> str:
         parts.append(f"text {text}" if voice else f"Text {text}")
     if parts:
         return ", ".join(parts) + "."
-    return f"Web: {hit.url}" if hit.url else ""
+    return f"Web: {shown_url(hit.url)}" if hit.url else ""
 
 
 def format_hit(hit: Hit, number: int) -> str:

@@ -39,7 +39,7 @@ class RawCursor:
                                    for name, value in zip(names, row, strict=True)}) for row in found]
 
 
-_DATE_COLUMNS = {"last_verified", "valid_from", "valid_to"}
+_DATE_COLUMNS = {"assured_date", "valid_from", "valid_to"}
 
 
 def _as_date(value: object) -> object:

@@ -19,21 +19,23 @@ from sqlalchemy.orm import Session
 
 from resources_db import hours
 from resources_db.categories import BY_CODE
+from resources_db.models import GENDERS
 from resources_db.places import HOME_STATE, Place, zip_density
 from resources_db.raw_sql import RawCursor, in_list
 
-GENDERS = ("female", "male", "transgender", "nonbinary")
 MAX_RADIUS_MILES = 500.0
 MAX_AGE = 120
 MAX_TEXT = 200
 EARTH_RADIUS_MILES = 3958.8
 LOCAL, STATEWIDE, NATIONAL = "local", "statewide", "national"
+# Ties (services at one city centre, a line's phones) keep the order of their readable slugs, the
+# order they had when slugs were the ids; rows imported without a slug follow by id.
 _BOX_SQL = (
     "SELECT sal.service_id, l.id, l.latitude, l.longitude FROM location l "
     "JOIN service_at_location sal ON sal.location_id = l.id "
     "WHERE l.latitude BETWEEN :lat_low AND :lat_high AND l.longitude BETWEEN :lon_low AND :lon_high "
     "ORDER BY (l.latitude - :lat) * (l.latitude - :lat) + (l.longitude - :lon) * (l.longitude - :lon) * :k, "
-    "sal.service_id LIMIT :limit OFFSET :offset"
+    "COALESCE(sal.slug, sal.service_id) LIMIT :limit OFFSET :offset"
 )
 FIRST_RING_MILES = 5.0
 DENSE_ZIPS_PER_CELL = 100  # ZIP codes in a 1-degree cell: the busiest tenth of the country
@@ -92,7 +94,7 @@ class Hit:
     maximum_age: int | None = None
     genders: str | None = None
     open_24_7: bool = False
-    last_verified: date | None = None
+    last_verified: date | None = None  # HSDS service.assured_date, under the name people read
     source: str = ""
 
     def to_dict(self) -> dict:
@@ -272,7 +274,8 @@ def _areas_and_lines(session: Session, query: SearchQuery, state: str | None, ex
     rows = cursor.rows(
         "SELECT s.*, o.name AS organization_name, sa.extent AS area_extent FROM service s "
         "JOIN organization o ON o.id = s.organization_id JOIN service_area sa ON sa.service_id = s.id "
-        f"WHERE sa.extent IN ({extents}) AND {conditions} ORDER BY s.name, s.id", {**params, **extent_params})
+        f"WHERE sa.extent IN ({extents}) AND {conditions} ORDER BY s.name, COALESCE(s.slug, s.id)",
+        {**params, **extent_params})
     statewide: Tier = []
     national: Tier = []
     taken = set(exclude)
@@ -302,10 +305,11 @@ def _details(session: Session, ids: list[str]) -> tuple[dict[str, list[Any]], di
     if ids:
         cursor = RawCursor(session)
         placeholders, params = in_list("sid", ids)
-        for phone in cursor.rows(f"SELECT * FROM phone WHERE service_id IN ({placeholders}) ORDER BY id", params):
+        for phone in cursor.rows(f"SELECT * FROM phone WHERE service_id IN ({placeholders}) "
+                                 "ORDER BY COALESCE(slug, id)", params):
             phones[phone.service_id].append(phone)
-        for schedule in cursor.rows(f"SELECT * FROM schedule WHERE service_id IN ({placeholders}) ORDER BY id",
-                                    params):
+        for schedule in cursor.rows(f"SELECT * FROM schedule WHERE service_id IN ({placeholders}) "
+                                    "ORDER BY COALESCE(slug, id)", params):
             schedules[schedule.service_id].append(schedule)
     return phones, schedules
 
@@ -320,6 +324,6 @@ def _hit(service: Any, scope: str, distance: float | None, city: str | None,
         url=service.url, hours=hours.describe(service, schedules.get(service.id, [])),
         confidential_location=bool(service.confidential_location),
         minimum_age=service.minimum_age, maximum_age=service.maximum_age, genders=service.genders,
-        open_24_7=bool(service.open_24_7), last_verified=service.last_verified, source=service.source,
+        open_24_7=bool(service.open_24_7), last_verified=service.assured_date, source=service.source,
     )
 

@@ -1,7 +1,10 @@
 """Load resources_db/seed/california.yml (the programs the seed document names) into the directory.
 
 Loading is idempotent: rows are merged by id, so `harbor up` can run it every start and an
-admin's own imported rows are left alone.
+admin's own imported rows are left alone. The file names rows by slug; each row's id is the
+UUID 5 of its slug (resources_db/ids.py), so a re-seed keeps every id, and the slug stays in
+the row. Websites the seed prints without a scheme (www.example.org) are stored as https URLs,
+as HSDS asks.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from harbor.core.settings import PROJECT_ROOT
 from resources_db.categories import BY_CODE, CATEGORIES, OPEN_ELIGIBILITY, TAXONOMY
+from resources_db.hsds.values import BareHost, full_url
+from resources_db.ids import harbor_id
 from resources_db.models import (
     Attribute,
     Location,
@@ -44,16 +49,24 @@ class SeedSummary:
 
 def taxonomy_rows() -> list[TaxonomyTerm]:
     return [
-        TaxonomyTerm(id=category.term_id, code=category.code, name=category.label,
-                     description=category.description, taxonomy=TAXONOMY, language="en",
-                     term_uri=None)
+        _row(TaxonomyTerm, category.term_slug, code=category.code, name=category.label,
+             description=category.description, taxonomy=TAXONOMY, language="en", term_uri=None)
         for category in CATEGORIES
     ] + [
-        TaxonomyTerm(id=f"{category.term_id}-oe", code=None, name=category.open_eligibility,
-                     description=f"Open Eligibility term that {category.label!r} maps to.",
-                     parent_id=None, taxonomy=OPEN_ELIGIBILITY, language="en")
+        _row(TaxonomyTerm, f"{category.term_slug}-oe", code=None, name=category.open_eligibility,
+             description=f"Open Eligibility term that {category.label!r} maps to.",
+             parent_id=None, taxonomy=OPEN_ELIGIBILITY, language="en")
         for category in CATEGORIES if category.open_eligibility
     ]
+
+
+def _url(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return full_url(text)
+    except BareHost as https:
+        return str(https)
 
 
 def _crisis_lines() -> dict[str, dict[str, str]]:
@@ -67,22 +80,23 @@ def seed_rows(path: Path = SEED_FILE) -> list[Any]:
     lines = _crisis_lines()
     rows: list[Any] = taxonomy_rows()
     for org in data["organizations"]:
-        rows.append(Organization(id=org["id"], name=org["name"], description=org["description"],
-                                 website=org.get("website")))
+        rows.append(_row(Organization, org["id"], name=org["name"], description=org["description"],
+                         website=_url(org.get("website"))))
         for item in org["services"]:
             rows.extend(_service_rows(org, item, document_date, lines))
     return rows
 
 
 def _service_rows(org: dict, item: dict, document_date: date, lines: dict) -> list[Any]:
-    service_id = item["id"]
+    slug = item["id"]
+    service_id = harbor_id("service", slug)
     unknown = [code for code in item["categories"] if code not in BY_CODE]
     if unknown:
-        raise ValueError(f"{service_id}: unknown categories {unknown}")
+        raise ValueError(f"{slug}: unknown categories {unknown}")
     genders = item.get("genders")
     rows: list[Any] = [Service(
-        id=service_id, organization_id=org["id"], name=item["name"], description=item["description"],
-        url=item.get("url") or org.get("website"), status="active",
+        id=service_id, slug=slug, organization_id=harbor_id("organization", org["id"]), name=item["name"],
+        description=item["description"], url=_url(item.get("url") or org.get("website")), status="active",
         eligibility_description=item.get("eligibility"),
         minimum_age=item.get("min_age"), maximum_age=item.get("max_age"),
         confidential_location=bool(item.get("confidential", False)),
@@ -90,34 +104,37 @@ def _service_rows(org: dict, item: dict, document_date: date, lines: dict) -> li
         lgbtq_affirming=item.get("lgbtq_affirming"),
         accepts_minors_without_guardian=item.get("accepts_minors_without_guardian"),
         open_24_7=bool(item.get("open_24_7", False)),
-        last_verified=item.get("last_verified", document_date),
+        assured_date=item.get("assured_date", document_date),
         source=item["source"],
     )]
     for code in item["categories"]:
-        rows.append(Attribute(id=f"{service_id}--{code}", link_id=service_id, link_entity="service",
-                              taxonomy_term_id=BY_CODE[code].term_id, link_type="category"))
+        rows.append(_row(Attribute, f"{slug}--{code}", link_id=service_id, link_entity="service",
+                         taxonomy_term_id=BY_CODE[code].term_id, link_type="category"))
     if item.get("crisis_line"):
         line = lines[item["crisis_line"]]
-        rows.append(Phone(id=f"{service_id}--voice", service_id=service_id, number=line["call"],
-                          type="voice", description=f"Call, {line['when']}"))
+        rows.append(_row(Phone, f"{slug}--voice", service_id=service_id, number=line["call"], type="voice",
+                         description=f"Call, {line['when']}"))
         if line.get("text"):
-            rows.append(Phone(id=f"{service_id}--text", service_id=service_id, number=line["text"],
-                              type="text", description="Text"))
+            rows.append(_row(Phone, f"{slug}--text", service_id=service_id, number=line["text"], type="text",
+                             description="Text"))
     if item.get("city") and not item.get("confidential"):
         place = resolve(f"{item['city']}, {HOME_STATE}")
-        location_id = f"{service_id}--location"
-        rows.append(Location(id=location_id, location_type="physical", organization_id=org["id"],
-                             name=item["name"], latitude=round(place.latitude, 5),
-                             longitude=round(place.longitude, 5), city=item["city"],
-                             state_province=HOME_STATE, coordinates_precision="city",
-                             description="City only: the seed gives no street address."))
-        rows.append(ServiceAtLocation(id=f"{service_id}--at", service_id=service_id, location_id=location_id))
+        location = _row(Location, f"{slug}--location", location_type="physical",
+                        organization_id=harbor_id("organization", org["id"]), name=item["name"],
+                        latitude=round(place.latitude, 5), longitude=round(place.longitude, 5), city=item["city"],
+                        state_province=HOME_STATE, coordinates_precision="city",
+                        description="City only: the seed gives no street address.")
+        rows += [location, _row(ServiceAtLocation, f"{slug}--at", service_id=service_id, location_id=location.id)]
     else:
         extent = item.get("area", f"US-{HOME_STATE}")
         name = item.get("area_name") or ("United States" if extent == "US" else "California")
-        rows.append(ServiceArea(id=f"{service_id}--area", service_id=service_id, name=name,
-                                extent=extent, extent_type="text"))
+        rows.append(_row(ServiceArea, f"{slug}--area", service_id=service_id, name=name, extent=extent,
+                         extent_type="text"))
     return rows
+
+
+def _row(model: Any, slug: str, **values: Any) -> Any:
+    return model(id=harbor_id(model.__tablename__, slug), slug=slug, **values)
 
 
 def load_seed(session: Session, path: Path = SEED_FILE) -> SeedSummary:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from harbor.cli.errors import EXIT_OK, BadInput, show
+from harbor.cli.errors import EXIT_OK, BadInput, say, show
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -40,13 +40,17 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
     imp = rc.add_parser(
         "import", help="import an HSDS 3.0 CSV data package",
-        description="Checks every row first; any row that breaks the spec is reported as "
-        "file:line: reason and nothing is written. Rows are upserted by id.")
+        description="Reads the 11 HSDS 3.0 tables Harbor keeps (official plural file names, or the singular "
+        "ones of Harbor's older exports) and skips the others with a warning. Checks every row first; any "
+        "problem is reported as file:line: column: reason and nothing is written. Rows are upserted by id.")
     imp.add_argument("directory", type=Path)
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(run=import_hsds)
 
-    exp = rc.add_parser("export", help="export the directory as an HSDS 3.0 CSV data package")
+    exp = rc.add_parser(
+        "export", help="export the directory as an HSDS 3.0 CSV data package",
+        description="Official file names and column order, the official datapackage.json restricted to "
+        "Harbor's tables, Harbor's extra columns after the official ones.")
     exp.add_argument("directory", type=Path)
     exp.add_argument("--json", action="store_true")
     exp.set_defaults(run=export_hsds)
@@ -54,6 +58,18 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     cats = rc.add_parser("categories", help="list the categories and their Open Eligibility names")
     cats.add_argument("--json", action="store_true")
     cats.set_defaults(run=list_categories)
+
+
+def _directory_ready() -> None:
+    """A database from before HSDS 3.0 ids is moved first (resources_db/upgrade.py), saying where
+    its old rows are kept (harbor up passes that line on)."""
+    from harbor.core.db import engine_for
+    from harbor.core.settings import database_url, var_dir
+    from resources_db.upgrade import ensure_current
+
+    backup = ensure_current(engine_for(database_url()), var_dir())
+    if backup is not None:
+        say(f"the resource directory now has HSDS 3.0 ids; its old rows are kept in {backup}")
 
 
 def _print(args: argparse.Namespace, data: dict, lines: list[str]) -> None:
@@ -65,6 +81,8 @@ def search_directory(args: argparse.Namespace) -> int:
     from resources_db.places import PlaceNotFound, resolve
     from resources_db.present import format_hit
     from resources_db.search import SearchError, SearchQuery, search
+
+    _directory_ready()
 
     try:
         place = resolve(args.near) if args.near else None
@@ -108,6 +126,8 @@ def load_seed_programs(args: argparse.Namespace) -> int:
     from harbor.core.db import session_scope
     from resources_db.seed import load_seed
 
+    _directory_ready()
+
     with session_scope() as session:
         summary = load_seed(session)
     _print(args, asdict(summary), [
@@ -119,7 +139,9 @@ def load_seed_programs(args: argparse.Namespace) -> int:
 
 def import_hsds(args: argparse.Namespace) -> int:
     from harbor.core.db import session_scope
-    from resources_db.hsds_csv import ImportFailed, import_package
+    from resources_db.hsds import ImportFailed, import_package
+
+    _directory_ready()
 
     try:
         with session_scope() as session:
@@ -128,21 +150,31 @@ def import_hsds(args: argparse.Namespace) -> int:
         raise BadInput(str(error)) from None
     except ImportFailed as error:
         if args.json:
-            print(json.dumps({"imported": False, "problems": [str(p) for p in error.problems]}))
+            print(json.dumps({"imported": False, "problems": [str(p) for p in error.problems],
+                              "warnings": error.warnings}))
         else:
+            _warn(error.warnings)
             print(str(error), file=sys.stderr)
         raise BadInput(f"{len(error.problems)} row problem(s); nothing was imported") from None
-    for warning in report.warnings:
-        print(f"harbor: warning: {warning}", file=sys.stderr)
+    if not args.json:
+        _warn(report.warnings)
     total = sum(report.rows.values())
-    _print(args, {"imported": True, "rows": report.rows, "warnings": report.warnings},
-           [f"Imported {total} rows: " + ", ".join(f"{t} {n}" for t, n in report.rows.items() if n)])
+    _print(args, {"imported": True, "package": report.package, "rows": report.rows, "warnings": report.warnings},
+           [f"Imported {total} rows from {report.package}: "
+            + ", ".join(f"{t} {n}" for t, n in report.rows.items() if n)])
     return EXIT_OK
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"harbor: warning: {warning}", file=sys.stderr)
 
 
 def export_hsds(args: argparse.Namespace) -> int:
     from harbor.core.db import session_scope
-    from resources_db.hsds_csv import export_package
+    from resources_db.hsds import export_package
+
+    _directory_ready()
 
     if args.directory.exists() and not args.directory.is_dir():
         raise BadInput(f"{args.directory} exists and is not a directory")

@@ -158,7 +158,10 @@ def load_seed_directory(database_url: str) -> str:
         lines = (done.stderr or done.stdout).strip().splitlines()
         raise SeedFailed(f"loading the seed directory failed: {lines[-1] if lines else f'exit code {done.returncode}'}")
     summary = json.loads(done.stdout.strip().splitlines()[-1])
-    return f"resource directory: {summary['services']} seed services loaded ({summary['located']} with a city)"
+    # A database from before HSDS ids is moved by the seed child first: say where its old rows are kept.
+    moved = [line.removeprefix("harbor: ") for line in done.stderr.splitlines() if "old rows are kept in" in line]
+    return "; ".join([f"resource directory: {summary['services']} seed services loaded "
+                      f"({summary['located']} with a city)", *moved])
 
 
 def banner(settings: ServerSettings) -> str:

@@ -28,7 +28,7 @@ from tests.e2e.process_helpers import (
 
 pytestmark = pytest.mark.e2e
 
-CHILDREN = ("action server", "rasa server", "pager")
+CHILDREN = ("action server", "rasa server", "pager", "console")
 
 
 def _actions_base(harbor) -> str:

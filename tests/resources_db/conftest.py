@@ -9,13 +9,18 @@ import pytest
 from sqlalchemy.orm import Session
 
 from harbor.core.db import Base, engine_for, session_factory
+from resources_db.models import TABLES
 from resources_db.seed import load_seed
 from tests.hotline.support import POSTGRES_URL, postgres_available
 
 
 def seeded_url(url: str) -> str:
+    # Reset on the plain engine, children first: a shared test database that another checkout
+    # left in the pre-UUID layout must neither set off the upgrade (and its backup in var/) nor
+    # trip over that layout's foreign keys.
     engine = engine_for(url)
-    Base.metadata.drop_all(engine)
+    for model in reversed(TABLES.values()):
+        model.__table__.drop(engine, checkfirst=True)
     Base.metadata.create_all(engine)
     with session_factory(url)() as session:
         load_seed(session)

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from harbor.core.db import session_factory
+from resources_db.ids import harbor_id
 from resources_db.models import Location, Schedule, Service, ServiceAtLocation
 from resources_db.places import resolve
 from resources_db.present import format_hit
@@ -69,22 +70,23 @@ def test_another_state_gets_only_national_lines(session):
 
 
 def test_a_confidential_shelter_has_no_location_and_is_shown_without_one(session):
-    service = session.get(Service, "courage-house-norcal")
+    service = session.get(Service, harbor_id("service", "courage-house-norcal"))
     assert service.confidential_location
     links = session.scalar(select(func.count()).select_from(ServiceAtLocation)
                            .where(ServiceAtLocation.service_id == service.id))
     assert links == 0
     result = search(session, SearchQuery(near=resolve("Rocklin"), category="transitional_housing", age=15))
-    hit = next(hit for hit in result.hits if hit.service_id == "courage-house-norcal")
+    hit = next(hit for hit in result.hits if hit.service_id == service.id)
     assert hit.scope == STATEWIDE and hit.distance_miles is None and hit.city is None
     text = format_hit(hit, 1)
     assert "Address kept private for safety" in text and "Rocklin" not in text
 
 
 def test_open_now_keeps_24_7_lines_and_services_open_at_that_moment(session):
-    session.add(Schedule(id="dreamcatcher-hours", service_id="dreamcatcher-shelter", freq="WEEKLY",
+    shelter = harbor_id("service", "dreamcatcher-shelter")
+    session.add(Schedule(id=harbor_id("schedule", "dreamcatcher-hours"), service_id=shelter, freq="WEEKLY",
                          byday="MO,TU,WE,TH,FR", opens_at="09:00", closes_at="17:00",
-                         timezone="America/Los_Angeles"))
+                         timezone_name="America/Los_Angeles"))
     session.commit()
     monday_noon = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)  # 12:00 in Oakland
     monday_night = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)  # 22:00 in Oakland
@@ -96,7 +98,7 @@ def test_open_now_keeps_24_7_lines_and_services_open_at_that_moment(session):
     assert "Dreamcatcher emergency youth shelter" not in names(open_night)
     assert "Emergency Youth Shelter" not in names(open_noon)  # hours unknown: not promised as open
     assert "National Human Trafficking Hotline" in names(open_night)
-    hit = next(h for h in open_noon.hits if h.service_id == "dreamcatcher-shelter")
+    hit = next(h for h in open_noon.hits if h.service_id == shelter)
     assert hit.hours == "Mon-Fri 09:00-17:00"
 
 
@@ -130,5 +132,5 @@ def test_bad_queries_say_why(session, query, says):
 def test_every_seed_service_cites_the_seed_and_its_date(session):
     for service in session.scalars(select(Service)):
         assert service.source
-        if service.id != "lifeline-988-line":
-            assert service.source.startswith("seed ") and service.last_verified.isoformat() == "2014-01-17"
+        if service.slug != "lifeline-988-line":
+            assert service.source.startswith("seed ") and service.assured_date.isoformat() == "2014-01-17"

@@ -1,0 +1,60 @@
+"""A directory database written before HSDS 3.0 ids (slug ids, last_verified) moved to today's tables.
+
+create_all adds missing tables but never changes existing ones, so a database that Harbor filled
+before would fail on its first query. Its directory tables are written out in the old export
+layout (which import still reads), dropped, created anew and imported back: ids become the UUIDs
+a fresh seed gives, so the seed merges onto them and imported rows keep theirs. The old rows stay
+on disk in that folder, named in the message, in case anything fails after the drop.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from resources_db.models import TABLES
+
+
+def ensure_current(engine: Engine, backup_root: Path) -> Path | None:
+    """The explicit step every `harbor resources` command (and so `harbor up`, through its seed child)
+    takes before it touches the directory: a database in the old layout is moved, and the folder
+    that keeps its old rows is returned; None when there was nothing to move."""
+    return upgrade(engine, backup_root) if needs_upgrade(engine) else None
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    inspector = inspect(engine)
+    if "service" not in inspector.get_table_names():
+        return False
+    return "slug" not in {column["name"] for column in inspector.get_columns("service")}
+
+
+def upgrade(engine: Engine, backup_root: Path) -> Path:
+    """Move the directory to today's tables; returns the folder that keeps the old rows."""
+    from resources_db.hsds import import_package
+    from resources_db.hsds.values import to_text
+
+    present = set(inspect(engine).get_table_names())
+    backup = backup_root / f"directory-before-hsds-ids-{datetime.now():%Y%m%d-%H%M%S}"
+    backup.mkdir(parents=True)
+    with engine.connect() as connection:
+        for table in TABLES:
+            if table in present:
+                result = connection.exec_driver_sql(f'SELECT * FROM "{table}"')
+                with (backup / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow(result.keys())
+                    writer.writerows([to_text(value) for value in row] for row in result)
+    for table in reversed(TABLES):  # children first, as foreign keys want
+        if table in present:
+            TABLES[table].__table__.drop(engine)
+    TABLES["service"].metadata.create_all(engine)
+    with Session(engine, future=True) as session:
+        import_package(session, backup)
+        session.commit()
+    return backup
