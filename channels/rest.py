@@ -25,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import erase_requests
-from channels.escalation_guard import ensure_escalated
+from channels.handoff import pass_on
 from channels.limits import cut_message, cut_notice
 from harbor.core.pseudonyms import REST_PREFIX
 from harbor.core.settings import rest_token
@@ -80,9 +80,8 @@ class TokenRestInput(RestInput):
                 return response.json(collector.messages)
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
             try:
-                await on_new_message(UserMessage(text, collector, conversation_id, input_channel=self.name(),
-                                                 metadata=metadata))
-                await ensure_escalated(request.app, conversation_id, self.name())
+                await pass_on(UserMessage(text, collector, conversation_id, input_channel=self.name(),
+                                          metadata=metadata), on_new_message, request.app)
             except CancelledError:
                 log.error("a REST message timed out before the bot answered")
             except Exception:

@@ -37,15 +37,16 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from channels import erase_requests, sms_store
+from channels.advocate_outbox import AdvocateOutboxWorker
 from channels.advocate_sms import handle_if_advocate, is_advocate
-from channels.escalation_guard import ensure_escalated
+from channels.handoff import pass_on
 from channels.keywords import keyword
 from channels.limits import REQUEST_MAX_BYTES, cut_message, cut_notice
 from channels.sms_inbox import SmsInboxWorker
 from channels.sms_store import InboxMessage
 from channels.texts import channel_text
 from harbor.core.gsm7 import to_gsm7
-from harbor.core.pseudonyms import e164, scrubbed, sms_conversation_id
+from harbor.core.pseudonyms import SMS_PREFIX, e164, scrubbed, sms_conversation_id
 from harbor.core.settings import TwilioSettings, public_url
 from harbor.core.twilio_gateway import PermanentSendError, RetryableSendError, TwilioGateway
 
@@ -122,6 +123,7 @@ class SmsInput(InputChannel):
         self._gateway: TwilioGateway | None = None
         self.texts = {name: channel_text(name) for name in ("utter_sms_help", "utter_sms_start", "utter_sms_media")}
         self.inbox: SmsInboxWorker | None = None
+        self.advocate_outbox: AdvocateOutboxWorker | None = None
         if not self.settings.auth_token:
             log.error("TWILIO_AUTH_TOKEN is not set: the SMS webhook will refuse every request (403)")
         if not self.public_url:
@@ -155,11 +157,17 @@ class SmsInput(InputChannel):
 
             self.inbox = SmsInboxWorker(handle)
             self.inbox.start()
+            # What advocates write in the console, to SMS youth: the same output as the bot's replies.
+            to_phone = TwilioRestOutput(self.gateway).send_text_message
+            self.advocate_outbox = AdvocateOutboxWorker(SMS_PREFIX, to_phone, app)
+            self.advocate_outbox.start()
 
         @webhook.listener("before_server_stop")
         async def stop_inbox(_app: Any, _loop: Any) -> None:
             if self.inbox is not None:
                 await self.inbox.stop()
+            if self.advocate_outbox is not None:
+                await self.advocate_outbox.stop()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -234,10 +242,8 @@ class SmsInput(InputChannel):
             if number is not None and not await asyncio.to_thread(sms_store.is_opted_out, conversation_id):
                 await output.send_to_number(number, erase_reply)
             return
-        await on_new_message(UserMessage(row.body or "", output, sender_id=conversation_id, input_channel="sms",
-                                         message_id=row.message_sid))
-        if app is not None:
-            await ensure_escalated(app, conversation_id, "sms")
+        await pass_on(UserMessage(row.body or "", output, sender_id=conversation_id, input_channel="sms",
+                                  message_id=row.message_sid), on_new_message, app)
 
     def _authenticated_form(self, request: Request) -> tuple[dict[str, str], HTTPResponse | None]:
         """The form's fields, or the 4xx to answer: unreadable (400/413/415) or unsigned (403)."""

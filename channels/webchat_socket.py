@@ -35,12 +35,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from channels.advocate_outbox import AdvocateOutboxWorker
 from channels.erase_requests import intercept
-from channels.escalation_guard import ensure_escalated
+from channels.handoff import pass_on
 from channels.limits import cut_message, cut_notice
 from channels.texts import channel_text
 from channels.web_sessions import SessionTokens, SocketSessions, new_conversation_id, resume
 from channels.web_wording import for_web
+from harbor.core.pseudonyms import WEB_PREFIX
 
 log = logging.getLogger("harbor.webchat")
 # Outreach link codes (channels/outreach.py): the only metadata a page may attach to a message.
@@ -90,6 +92,7 @@ class WebChatSocket(SocketIOInput):
                          socketio_path=socketio_path, jwt_key=None, metadata_key=metadata_key)
         self.tokens = tokens or SessionTokens()
         self.sockets = SocketSessions()
+        self.advocate_outbox: AdvocateOutboxWorker | None = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # cors_allowed_origins=[] as in Rasa: no cookies are used, so another origin's page can
@@ -104,6 +107,20 @@ class WebChatSocket(SocketIOInput):
         @socket_blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        async def to_page(conversation_id: str, text: str) -> None:
+            await sio.emit(self.bot_message_evt, {"text": for_web(text)}, room=conversation_id)
+
+        @socket_blueprint.listener("after_server_start")
+        async def start_advocate_outbox(sanic_app: Sanic, _loop: Any) -> None:
+            # What advocates write in the console, to web chat youth: into the conversation's room.
+            self.advocate_outbox = AdvocateOutboxWorker(WEB_PREFIX, to_page, sanic_app)
+            self.advocate_outbox.start()
+
+        @socket_blueprint.listener("before_server_stop")
+        async def stop_advocate_outbox(_app: Sanic, _loop: Any) -> None:
+            if self.advocate_outbox is not None:
+                await self.advocate_outbox.stop()
 
         @sio.on("connect")
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
@@ -153,9 +170,7 @@ class WebChatSocket(SocketIOInput):
                 return
             message = UserMessage(text, WebChatOutput(sio, self.bot_message_evt), conversation_id,
                                   input_channel=self.name(), metadata=_metadata(data.get(self.metadata_key)))
-            await on_new_message(message)
-            if app() is not None:
-                await ensure_escalated(app(), conversation_id, self.name())
+            await pass_on(message, on_new_message, app())
 
         return socket_blueprint
 

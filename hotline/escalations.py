@@ -274,7 +274,7 @@ def acknowledge(session: Session, reference: str, by: str, now: datetime) -> Esc
         escalation = session.get(Escalation, int(reference))
     if escalation is None:
         raise EscalationError(f"no escalation with id or code {reference!r}")
-    return _mark_acknowledged(session, escalation, by, now)
+    return mark_acknowledged(session, escalation, by, now)
 
 
 def acknowledge_as_paged(session: Session, code: str, advocate: Advocate, now: datetime) -> Escalation | None:
@@ -293,10 +293,10 @@ def acknowledge_as_paged(session: Session, code: str, advocate: Advocate, now: d
         _escalation_pages(escalation.id), Page.advocate_id == advocate.id, Page.status != HELD).limit(1))
     if paged is None:
         return None
-    return _mark_acknowledged(session, escalation, advocate.name, now)
+    return mark_acknowledged(session, escalation, advocate.name, now)
 
 
-def _mark_acknowledged(session: Session, escalation: Escalation, by: str, now: datetime) -> Escalation:
+def mark_acknowledged(session: Session, escalation: Escalation, by: str, now: datetime) -> Escalation:
     """Pending and held pages about it are cancelled; an escalation that is not open is left as it is."""
     if escalation.status != OPEN:
         return escalation
@@ -309,6 +309,13 @@ def _mark_acknowledged(session: Session, escalation: Escalation, by: str, now: d
     session.execute(update(Page).where(_escalation_pages(escalation.id), Page.status.in_((PENDING, HELD)))
                     .values(status=CANCELLED), execution_options={"synchronize_session": "fetch"})
     session.flush()
+    return escalation
+
+
+def escalation_by_id(session: Session, escalation_id: int) -> Escalation:
+    escalation = session.get(Escalation, escalation_id)
+    if escalation is None:
+        raise EscalationError(f"no escalation ESC-{escalation_id}")
     return escalation
 
 

@@ -22,6 +22,8 @@ def venv_executable(name: str) -> str:
 
 # What the bot says, Rasa domain format; the channels read their own few texts from it too.
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+# The vetted crisis lines (each with its source); the console's canned replies come from it too.
+CRISIS_LINES_FILE = PROJECT_ROOT / "bot" / "crisis_lines.yml"
 MODELS_DIR = PROJECT_ROOT / "bot" / "models"
 MODEL_NAME = "harbor"
 MODEL_PATH = MODELS_DIR / f"{MODEL_NAME}.tar.gz"

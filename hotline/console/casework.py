@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from harbor.core.db import Base
 from hotline.console import audit
-from hotline.escalations import _mark_acknowledged
+from hotline.escalations import escalation_by_id, mark_acknowledged
 from hotline.models import CLOSED, Escalation
 
 # The closing dispositions (issue 12); the two "reported" ones are the mandated-report flags.
@@ -43,21 +43,15 @@ class CaseworkError(ValueError):
     """Something the console cannot do to this escalation; the message says why."""
 
 
-def _escalation(session: Session, escalation_id: int) -> Escalation:
-    escalation = session.get(Escalation, escalation_id)
-    if escalation is None:
-        raise CaseworkError(f"no escalation ESC-{escalation_id}")
-    return escalation
-
 
 def claim(session: Session, escalation_id: int, username: str, now: datetime) -> Escalation:
     """Acknowledge as `username`: pending pages are cancelled and nobody else is paged about it."""
-    escalation = _escalation(session, escalation_id)
+    escalation = escalation_by_id(session, escalation_id)
     if escalation.status == CLOSED:
         raise CaseworkError(f"ESC-{escalation_id} is closed")
     if escalation.acknowledged_by and escalation.acknowledged_by != username:
         raise CaseworkError(f"ESC-{escalation_id} is held by {escalation.acknowledged_by}")
-    _mark_acknowledged(session, escalation, username, now)
+    mark_acknowledged(session, escalation, username, now)
     audit.record(session, username, "claim", f"ESC-{escalation_id}", now=now)
     return escalation
 
@@ -66,10 +60,10 @@ def close(session: Session, escalation_id: int, username: str, disposition: str,
           now: datetime) -> Closure:
     if disposition not in DISPOSITIONS:
         raise CaseworkError("choose how it ended (a disposition)")
-    escalation = _escalation(session, escalation_id)
+    escalation = escalation_by_id(session, escalation_id)
     if escalation.status == CLOSED:
         raise CaseworkError(f"ESC-{escalation_id} is closed already")
-    _mark_acknowledged(session, escalation, username, now)  # closing also stops every page
+    mark_acknowledged(session, escalation, username, now)  # closing also stops every page
     escalation.status = CLOSED
     escalation.updated_at = now
     closure = Closure(escalation_id=escalation_id, disposition=disposition, note=(note or "")[:MAX_NOTE_CHARS],

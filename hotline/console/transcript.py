@@ -11,13 +11,15 @@ from datetime import datetime
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
+from hotline import takeover
+
 PLAN_SLOTS = {"plan_place": "Safe place", "plan_person": "Person to call", "plan_number": "Number",
               "plan_code_word": "Code word"}
 
 
 @dataclass
 class Turn:
-    speaker: str  # "youth" or "bot"
+    speaker: str  # "youth", "bot" or "advocate"
     text: str
     at: datetime
     level: str = "none"
@@ -28,6 +30,13 @@ class Turn:
 class Transcript:
     turns: list[Turn]
     safety_plan: dict[str, str]
+    # What an advocate wrote that has not reached the youth yet (or could not): (text, status).
+    undelivered: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"turns": [{"speaker": t.speaker, "text": t.text, "at": t.at.strftime("%H:%M:%S"), "level": t.level,
+                           "signals": t.signals} for t in self.turns],
+                "undelivered": [{"text": text, "status": status} for text, status in self.undelivered]}
 
 
 def _signal_label(signal: dict) -> str:
@@ -36,8 +45,10 @@ def _signal_label(signal: dict) -> str:
 
 
 def read(session: Session, conversation_id: str) -> Transcript:
+    undelivered = [(m.body, m.status) for m in takeover.messages_for(session, conversation_id)
+                   if m.status != takeover.SENT]
     if not inspect(session.connection()).has_table("events"):
-        return Transcript([], {})
+        return Transcript([], {}, undelivered)
     rows = session.execute(text("SELECT type_name, timestamp, data FROM events WHERE sender_id = :id "
                                 "AND type_name IN ('user', 'bot', 'slot') ORDER BY id"),
                            {"id": conversation_id})
@@ -51,7 +62,8 @@ def read(session: Session, conversation_id: str) -> Transcript:
             turns.append(Turn("youth", event.get("text") or "", at, risk.get("level", "none"),
                               [_signal_label(s) for s in risk.get("signals") or []]))
         elif type_name == "bot" and event.get("text"):
-            turns.append(Turn("bot", event["text"], at))
+            speaker = "advocate" if (event.get("metadata") or {}).get("advocate") else "bot"
+            turns.append(Turn(speaker, event["text"], at))
         elif type_name == "slot" and event.get("name") in PLAN_SLOTS and event.get("value"):
             plan[PLAN_SLOTS[event["name"]]] = str(event["value"])
-    return Transcript(turns, plan)
+    return Transcript(turns, plan, undelivered)

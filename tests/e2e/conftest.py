@@ -4,6 +4,7 @@ on free ports, with its own SQLite database and var/ directory."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -199,3 +201,16 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+CONSOLE_PASSWORD = "a long console passphrase"
+
+
+@pytest.fixture(scope="session")
+def supervisor(harbor: RunningHarbor) -> dict:
+    added = subprocess.run([venv_executable("harbor"), "users", "add", "sue", "--role", "supervisor",
+                            "--password-stdin", "--json"], input=CONSOLE_PASSWORD + "\n", env=harbor.env,
+                           capture_output=True, text=True, timeout=60)
+    assert added.returncode == 0, added.stderr
+    uri = re.search(r'"totp_uri": "([^"]+)"', added.stdout).group(1)
+    return {"username": "sue", "secret": parse_qs(urlsplit(uri).query)["secret"][0]}

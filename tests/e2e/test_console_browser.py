@@ -6,29 +6,16 @@ conversation, claims it and closes it with a disposition."""
 from __future__ import annotations
 
 import re
-import subprocess
 import time
-from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
 
-from harbor.core.settings import venv_executable
+from tests.e2e.conftest import CONSOLE_PASSWORD as PASSWORD
 from tests.e2e.conftest import RunningHarbor
 from tests.e2e.test_webchat_browser import send, start_chat
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "a long console passphrase"
-
-
-@pytest.fixture(scope="module")
-def supervisor(harbor: RunningHarbor) -> dict:
-    added = subprocess.run([venv_executable("harbor"), "users", "add", "sue", "--role", "supervisor",
-                            "--password-stdin", "--json"], input=PASSWORD + "\n", env=harbor.env,
-                           capture_output=True, text=True, timeout=60)
-    assert added.returncode == 0, added.stderr
-    uri = re.search(r'"totp_uri": "([^"]+)"', added.stdout).group(1)
-    return {"username": "sue", "secret": parse_qs(urlsplit(uri).query)["secret"][0]}
 
 
 def sign_in(page, harbor: RunningHarbor, user: dict) -> None:
