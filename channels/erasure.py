@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from channels.sms_store import HANDLING, PENDING, InboxMessage, SmsNumber
 from harbor.core.db import Base, engine_for, session_scope
 from harbor.core.settings import database_url
+from hotline import takeover
 from hotline.models import OPEN, Escalation
 
 ERASED_PREFIX = "erased:"
@@ -58,6 +59,7 @@ def erase(session: Session, conversation_id: str) -> Erased:
     if not waiting:
         session.execute(delete(SmsNumber).where(SmsNumber.conversation_id == conversation_id))
     session.execute(delete(EraseRequest).where(EraseRequest.conversation_id == conversation_id))
+    takeover.forget(session, conversation_id)
     kept = session.execute(
         update(Escalation).where(Escalation.conversation_id == conversation_id)
         .values(conversation_id=ERASED_PREFIX + secrets.token_hex(16))).rowcount

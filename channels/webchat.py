@@ -9,8 +9,11 @@ in logs and browser history. The token lives only in the page's memory.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +24,13 @@ from sanic.response import HTTPResponse
 
 from channels.web_sessions import SessionTokens, resume
 from channels.web_wording import for_web
+from harbor.core.db import session_scope
 from harbor.core.settings import quick_exit_url
+from hotline import takeover
 
 STATIC = Path(__file__).with_name("webchat_static")
 SESSION_HEADER = "X-Harbor-Session"
+log = logging.getLogger("harbor.webchat")
 NO_STORE = {
     "Cache-Control": "no-store, max-age=0",
     "Pragma": "no-cache",
@@ -95,7 +101,26 @@ class WebChatPage(InputChannel):
             messages = page_messages(tracker.events if tracker is not None else [])
             return response.json({"messages": messages[after:]}, headers=NO_STORE)
 
+        @page.route("/left", methods=["POST"])
+        async def left(request: Request) -> HTTPResponse:
+            """Quick exit: the page's last beacon, so an advocate reading the conversation sees that the
+            youth left (only while an escalation about them is not closed)."""
+            body = _json_object(request) or {}
+            found = await resume(self.tokens, body.get("token"), request.app.ctx.agent.tracker_store.retrieve)
+            if found is None:
+                return _error(403, "not a valid session")
+            try:
+                await asyncio.to_thread(_note_left, found[0])
+            except Exception as error:
+                log.error("web chat: a Quick exit was not recorded (%s)", type(error).__name__)
+            return response.empty(status=204, headers=NO_STORE)
+
         return page
+
+
+def _note_left(conversation_id: str) -> None:
+    with session_scope() as session:
+        takeover.note_left_page(session, conversation_id, datetime.utcnow())
 
 
 def page_messages(events: Iterable[Any]) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, or_, select, update
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from harbor.core.db import Base
@@ -49,6 +49,17 @@ class AdvocateMessage(Base):
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
     sent_at = Column(DateTime, nullable=True)
     error = Column(String(200), nullable=True)
+
+
+class PageExit(Base):
+    """A web-chat youth pressed Quick exit while an escalation about them was not closed: the advocate
+    sees "left the page". A time and nothing else."""
+
+    __tablename__ = "harbor_page_exits"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    at = Column(DateTime, nullable=False)
 
 
 class TakeoverError(ValueError):
@@ -174,3 +185,24 @@ def raise_level(session: Session, conversation_id: str, level: str, categories: 
 def messages_for(session: Session, conversation_id: str) -> list[AdvocateMessage]:
     return list(session.scalars(select(AdvocateMessage).where(AdvocateMessage.conversation_id == conversation_id)
                                 .order_by(AdvocateMessage.id)))
+
+
+def note_left_page(session: Session, conversation_id: str, now: datetime) -> bool:
+    """Record a Quick exit, only for a conversation with an escalation not yet closed. True if kept."""
+    escalated = session.scalar(select(Escalation.id).where(Escalation.conversation_id == conversation_id,
+                                                           Escalation.status != CLOSED).limit(1))
+    if escalated is None:
+        return False
+    session.add(PageExit(conversation_id=conversation_id, at=now))
+    return True
+
+
+def page_exits(session: Session, conversation_id: str) -> list[datetime]:
+    return list(session.scalars(select(PageExit.at).where(PageExit.conversation_id == conversation_id)
+                                .order_by(PageExit.at)))
+
+
+def forget(session: Session, conversation_id: str) -> None:
+    """Erasure: what advocates wrote, the hold and the Quick exits of this conversation go with it."""
+    for model in (AdvocateMessage, ConversationHold, PageExit):
+        session.execute(delete(model).where(model.conversation_id == conversation_id))

@@ -10,6 +10,13 @@
   var socket = null;
 
   function quickExit() {
+    // One last beacon (it outlives the page), so an advocate on this conversation sees that you left.
+    try {
+      if (sessionToken && navigator.sendBeacon) {
+        navigator.sendBeacon("/chat/left", new Blob([JSON.stringify({ token: sessionToken })],
+                                                    { type: "application/json" }));
+      }
+    } catch (e) { /* leaving anyway */ }
     try { if (socket) { socket.disconnect(); } } catch (e) { /* leaving anyway */ }
     document.title = "";
     document.body.innerHTML = "";

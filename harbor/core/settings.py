@@ -118,6 +118,11 @@ def server_settings(rasa_port: int | None = None, actions_port: int | None = Non
     )
 
 
+def urgent_cap() -> int:
+    """How many high or imminent conversations one advocate may hold at once (HARBOR_MAX_URGENT_PER_ADVOCATE)."""
+    return _positive_int("HARBOR_MAX_URGENT_PER_ADVOCATE", "3", "conversations")
+
+
 def answer_targets() -> dict[str, int]:
     """Seconds within which the console expects each level answered (HARBOR_ANSWER_TARGET_<LEVEL>_SECONDS)."""
     defaults = {"imminent": "60", "high": "300", "concern": "900"}

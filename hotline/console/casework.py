@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Session
 
 from harbor.core.db import Base
+from harbor.core.risk_levels import ESCALATING_LEVELS
 from hotline.console import audit
 from hotline.escalations import escalation_by_id, mark_acknowledged
 from hotline.models import CLOSED, Escalation
@@ -44,13 +45,25 @@ class CaseworkError(ValueError):
 
 
 
-def claim(session: Session, escalation_id: int, username: str, now: datetime) -> Escalation:
-    """Acknowledge as `username`: pending pages are cancelled and nobody else is paged about it."""
+def urgent_held_by(session: Session, username: str) -> int:
+    """How many high or imminent escalations, not closed, this person holds."""
+    return session.scalar(select(func.count()).select_from(Escalation).where(
+        Escalation.acknowledged_by == username, Escalation.status != CLOSED,
+        Escalation.level.in_(ESCALATING_LEVELS))) or 0
+
+
+def claim(session: Session, escalation_id: int, username: str, now: datetime, cap: int | None = None) -> Escalation:
+    """Acknowledge as `username`: pending pages are cancelled and nobody else is paged about it.
+    `cap`: at most this many high or imminent escalations held at once (an advocate's limit)."""
     escalation = escalation_by_id(session, escalation_id)
     if escalation.status == CLOSED:
         raise CaseworkError(f"ESC-{escalation_id} is closed")
     if escalation.acknowledged_by and escalation.acknowledged_by != username:
         raise CaseworkError(f"ESC-{escalation_id} is held by {escalation.acknowledged_by}")
+    if (cap is not None and escalation.acknowledged_by != username and escalation.level in ESCALATING_LEVELS
+            and urgent_held_by(session, username) >= cap):
+        raise CaseworkError(f"you already hold {cap} high or imminent conversations; close or hand one on first, "
+                            "or ask a supervisor")
     mark_acknowledged(session, escalation, username, now)
     audit.record(session, username, "claim", f"ESC-{escalation_id}", now=now)
     return escalation

@@ -21,6 +21,7 @@ from hotline.escalations import EscalationError
 from hotline.models import Escalation
 
 CANNED = web.AppKey("canned", list)
+URGENT_CAP = web.AppKey("urgent_cap", int)
 
 
 def _escalation_id(request: web.Request) -> int:
@@ -98,7 +99,8 @@ async def _act(request: web.Request, action: Any) -> web.StreamResponse:
 
 @requires(ADVOCATE)
 async def claim(request: web.Request) -> web.StreamResponse:
-    return await _act(request, lambda s, i: casework.claim(s, i, request["user"], datetime.utcnow()))
+    cap = request.app[URGENT_CAP] if request["role"] == ADVOCATE else None  # supervisors take what is left
+    return await _act(request, lambda s, i: casework.claim(s, i, request["user"], datetime.utcnow(), cap))
 
 
 @requires(ADVOCATE)
@@ -141,8 +143,9 @@ async def close(request: web.Request) -> web.StreamResponse:
     return await _act(request, act)
 
 
-def add_routes(app: web.Application) -> None:
+def add_routes(app: web.Application, urgent_cap: int = 3) -> None:
     app[CANNED] = canned.replies(CRISIS_LINES_FILE)
+    app[URGENT_CAP] = urgent_cap
     router = app.router
     router.add_get("/escalations/{id}", escalation_page)
     router.add_get("/escalations/{id}/stream", transcript_stream)

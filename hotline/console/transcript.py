@@ -19,7 +19,7 @@ PLAN_SLOTS = {"plan_place": "Safe place", "plan_person": "Person to call", "plan
 
 @dataclass
 class Turn:
-    speaker: str  # "youth", "bot" or "advocate"
+    speaker: str  # "youth", "bot", "advocate", or "event" (the youth left the page)
     text: str
     at: datetime
     level: str = "none"
@@ -47,8 +47,9 @@ def _signal_label(signal: dict) -> str:
 def read(session: Session, conversation_id: str) -> Transcript:
     undelivered = [(m.body, m.status) for m in takeover.messages_for(session, conversation_id)
                    if m.status != takeover.SENT]
+    exits = [Turn("event", "Left the page (Quick exit)", at) for at in takeover.page_exits(session, conversation_id)]
     if not inspect(session.connection()).has_table("events"):
-        return Transcript([], {}, undelivered)
+        return Transcript(exits, {}, undelivered)
     rows = session.execute(text("SELECT type_name, timestamp, data FROM events WHERE sender_id = :id "
                                 "AND type_name IN ('user', 'bot', 'slot') ORDER BY id"),
                            {"id": conversation_id})
@@ -66,4 +67,6 @@ def read(session: Session, conversation_id: str) -> Transcript:
             turns.append(Turn(speaker, event["text"], at))
         elif type_name == "slot" and event.get("name") in PLAN_SLOTS and event.get("value"):
             plan[PLAN_SLOTS[event["name"]]] = str(event["value"])
+    turns += exits
+    turns.sort(key=lambda turn: turn.at)  # stable: turns at the same moment keep their order
     return Transcript(turns, plan, undelivered)

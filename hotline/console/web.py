@@ -17,7 +17,7 @@ import aiohttp_sse
 from aiohttp import web
 from aiohttp_session import get_session
 
-from hotline.console import accounts, audit, escalation_views, queue
+from hotline.console import accounts, audit, escalation_views, queue, supervisor_views
 from hotline.console.accounts import ADMIN, ADVOCATE
 from hotline.console.rendering import HERE, KEEPALIVE_SECONDS, POLL_SECONDS, db, page
 from hotline.console.web_security import (
@@ -125,7 +125,8 @@ async def audit_csv(request: web.Request) -> web.Response:
                         headers={"Content-Disposition": 'attachment; filename="harbor-audit.csv"'})
 
 
-def make_app(targets: dict[str, int] | None = None, secure_cookies: bool = False) -> web.Application:
+def make_app(targets: dict[str, int] | None = None, secure_cookies: bool = False,
+             urgent_cap: int = 3) -> web.Application:
     app = web.Application(middlewares=[security_headers, sessions(secure_cookies), guard], client_max_size=64 * 1024)
     app[THROTTLE] = LoginThrottle()
     app[TARGETS] = targets or dict(queue.DEFAULT_TARGETS)
@@ -136,7 +137,8 @@ def make_app(targets: dict[str, int] | None = None, secure_cookies: bool = False
     app.router.add_get("/", queue_page)
     app.router.add_get("/queue.json", queue_json)
     app.router.add_get("/queue/stream", queue_stream)
-    escalation_views.add_routes(app)
+    escalation_views.add_routes(app, urgent_cap)
+    supervisor_views.add_routes(app, app[TARGETS])
     app.router.add_get("/audit", audit_page)
     app.router.add_get("/audit.csv", audit_csv)
     app.router.add_static("/static/", HERE / "static")

@@ -77,7 +77,8 @@ def test_an_sms_conversation_taken_over_and_handed_back(harbor: RunningHarbor, f
     act(client, harbor, csrf, escalation["id"], "close", disposition="safety_plan")
 
 
-def test_a_web_chat_taken_over_stays_silent_even_after_restart(browser, harbor: RunningHarbor, supervisor: dict):
+def test_a_web_chat_taken_over_stays_silent_even_after_restart_and_its_quick_exit_shows(
+        browser, harbor: RunningHarbor, supervisor: dict):
     console = browser.new_context().new_page()
     sign_in(console, harbor, supervisor)
     known = set(console.locator("#queue tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)"))
@@ -113,3 +114,6 @@ def test_a_web_chat_taken_over_stays_silent_even_after_restart(browser, harbor: 
     send(youth, "menu")
     youth.wait_for_function(f"() => document.querySelectorAll('#messages li.bot').length > {bot_turns}",
                             timeout=30000)
+
+    youth.get_by_role("button", name=re.compile("Quick exit")).click()
+    console.locator("#transcript li.event", has_text="Left the page (Quick exit)").wait_for(timeout=30000)

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import MetaData
 from sqlalchemy.orm import sessionmaker
 
-from harbor.core.db import Base, engine_for, reachable, session_factory
+from harbor.core.db import create_schema, engine_for, reachable, session_factory
 from harbor.core.settings import HotlineConfig, test_postgres_url
 from hotline import roster
 
@@ -47,10 +48,14 @@ def database_url_for(kind: str) -> str | None:
 
 
 def fresh_postgres() -> str:
-    """The test PostgreSQL database with Harbor's tables dropped and made again."""
+    """The test PostgreSQL database emptied and Harbor's tables made again. Every table it holds is
+    dropped, also those another checkout or version declared (found by reflection, with their
+    foreign keys, so they go in a working order)."""
     engine = engine_for(POSTGRES_URL)
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    present = MetaData()
+    present.reflect(engine)
+    present.drop_all(engine)
+    create_schema(engine)
     return POSTGRES_URL
 
 

@@ -86,3 +86,19 @@ def test_risk_in_a_held_conversation_only_raises_the_level(escalations):
         assert escalation.level == "imminent"
         assert escalation.categories.split(",") == ["abuse", "self_harm", "imminent_danger"]
         assert takeover.raise_level(session, SMS, "imminent", ["abuse"], NOW) is False  # not held
+
+
+def test_a_quick_exit_is_kept_only_while_escalated_and_erasure_forgets_it_all(escalations, db_url):
+    from channels.erasure import erase
+
+    with session_scope() as session:
+        assert takeover.note_left_page(session, "web:" + "9" * 32, NOW) is False  # never escalated
+        assert takeover.note_left_page(session, WEB, NOW) is True
+        takeover.take_over(session, escalations[WEB], "sam", NOW)
+        takeover.write_to_youth(session, escalations[WEB], "sam", "are you safe?", NOW)
+    with session_scope() as session:
+        assert takeover.page_exits(session, WEB) == [NOW]
+        erase(session, WEB)
+    with session_scope() as session:
+        assert takeover.page_exits(session, WEB) == [] and takeover.messages_for(session, WEB) == []
+        assert takeover.holder_of(session, WEB) is None

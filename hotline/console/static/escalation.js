@@ -5,7 +5,7 @@
   const section = document.getElementById("escalation");
   if (!section) return;
   const list = document.getElementById("transcript");
-  const names = { youth: "Youth", bot: "Harbor", advocate: "Advocate" };
+  const names = { youth: "Youth", bot: "Harbor", advocate: "Advocate", event: "Note" };
 
   const canned = document.getElementById("canned");
   const message = document.getElementById("message");

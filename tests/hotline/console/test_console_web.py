@@ -21,6 +21,7 @@ from tests.hotline.support import config
 
 PUBLIC = {"/login", "/health"}
 ADMIN_ONLY = {"/audit", "/audit.csv"}
+SUPERVISOR_UP = {"/roster", "/figures", "/figures.csv"}
 
 
 def _routes() -> list[tuple[str, str]]:
@@ -47,7 +48,7 @@ async def test_every_route_but_sign_in_and_health_needs_a_session(client: TestCl
 
 async def test_each_route_refuses_a_role_below_it(client: TestClient, sign_in):
     await sign_in("sam")
-    for path in ADMIN_ONLY:
+    for path in ADMIN_ONLY | SUPERVISOR_UP:
         assert (await client.get(path)).status == 403, path
     assert (await client.get("/")).status == 200
 
@@ -154,3 +155,31 @@ async def test_a_new_escalation_reaches_the_live_queue_without_a_reload(client, 
     assert rows[0]["id"] == opened.escalation_id  # imminent first
     assert rows[0]["channel"] == "SMS"
     stream.close()
+
+
+async def test_an_advocate_holds_at_most_three_urgent_conversations_a_supervisor_more(client, sign_in, console_db):
+    with session_scope() as session:
+        ids = [console_db["escalation_id"]] + [
+            open_or_update(session, f"web:{n:032d}", "socketio", "high", ["abuse"], config(),
+                           datetime.utcnow()).escalation_id for n in range(3)]
+    csrf = await sign_in("sam")
+    for escalation in ids[:3]:
+        claimed = await client.post(f"/escalations/{escalation}/claim", data={"csrf": csrf}, allow_redirects=False)
+        assert claimed.status == 303
+    refused = await client.post(f"/escalations/{ids[3]}/claim", data={"csrf": csrf})
+    assert refused.status == 409 and "already hold 3" in await refused.text()
+    await client.post("/logout", data={"csrf": csrf})
+    csrf = await sign_in("sue")
+    assert (await client.post(f"/escalations/{ids[3]}/claim", data={"csrf": csrf}, allow_redirects=False)).status == 303
+
+
+async def test_a_supervisor_sees_who_is_on_call_and_the_figures_without_message_text(client, sign_in, console_db):
+    csrf = await sign_in("sue")
+    on_call = await (await client.get("/roster")).text()
+    assert "Sam Primary" in on_call and "Alex Backup" in on_call and "Dana Supervisor" in on_call
+    await client.post(f"/escalations/{console_db['escalation_id']}/claim", data={"csrf": csrf})
+    figures = await (await client.get("/figures.csv")).text()
+    header, row = figures.strip().splitlines()
+    assert header.startswith("day,level,escalations,acknowledged,median_seconds_to_acknowledge")
+    assert ",high,1,1," in row and "web:" not in figures
+    assert (await client.get("/audit")).status == 403
