@@ -106,6 +106,7 @@
         botCount = 0;
         note("This is a new chat: the earlier one could not be reopened (it had been quiet for a day, or it ended).");
       }
+      while (waiting.length) { emit(waiting.shift()); }
     });
     socket.on("bot_uttered", showBot);
     socket.on("disconnect", function () { status.textContent = "Connection lost. Reconnecting..."; });
@@ -124,10 +125,16 @@
     if (send(input.value.trim())) { input.value = ""; }
   });
 
-  function send(text, shown) {
-    if (!text || !socket || !sessionToken) { return false; }
-    show(shown || text, "user");
+  var waiting = [];  // typed before Harbor confirmed the session: sent as soon as it does
+
+  function emit(text) {
     socket.emit("user_uttered", { message: text, metadata: ref ? { ref: ref } : {} });
+  }
+
+  function send(text, shown) {
+    if (!text || !socket) { return false; }
+    show(shown || text, "user");
+    if (sessionToken) { emit(text); } else { waiting.push(text); }
     return true;
   }
 })();
