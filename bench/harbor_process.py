@@ -73,6 +73,7 @@ class BenchHarbor:
     rasa_token: str
     database_url: str
     env: dict[str, str]
+    console_url: str = ""
 
 
 @contextmanager
@@ -101,8 +102,10 @@ def started_harbor(extra_env: dict[str, str] | None = None) -> Iterator[BenchHar
         print("starting Harbor...", file=sys.stderr)
         wait_http(f"http://127.0.0.1:{rasa_port}/", 300)
         time.sleep(2)  # the pager and the action server come up after the Rasa server
+        wait_http(f"http://127.0.0.1:{console_port}/health", 60)
         yield BenchHarbor(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", f"http://127.0.0.1:{rasa_port}",
-                          fake_url, env["HARBOR_REST_TOKEN"], env["HARBOR_RASA_TOKEN"], database_url, env)
+                          fake_url, env["HARBOR_REST_TOKEN"], env["HARBOR_RASA_TOKEN"], database_url, env,
+                          console_url=f"http://127.0.0.1:{console_port}")
     finally:
         harbor.send_signal(signal.SIGINT)
         try:

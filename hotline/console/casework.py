@@ -65,6 +65,8 @@ def claim(session: Session, escalation_id: int, username: str, now: datetime, ca
         raise CaseworkError(f"you already hold {cap} high or imminent conversations; close or hand one on first, "
                             "or ask a supervisor")
     mark_acknowledged(session, escalation, username, now)
+    if escalation.acknowledged_by is None:  # handed back to the queue after a first acknowledgement
+        escalation.acknowledged_by, escalation.updated_at = username, now
     audit.record(session, username, "claim", f"ESC-{escalation_id}", now=now)
     return escalation
 

@@ -13,8 +13,8 @@ from aiohttp import web
 
 from harbor.core.settings import CRISIS_LINES_FILE
 from hotline import takeover
-from hotline.console import audit, canned, casework, queue, transcript
-from hotline.console.accounts import ADVOCATE
+from hotline.console import accounts, audit, canned, casework, queue, transcript, transfers
+from hotline.console.accounts import ADVOCATE, SUPERVISOR
 from hotline.console.rendering import KEEPALIVE_SECONDS, POLL_SECONDS, db, page
 from hotline.console.web_security import requires
 from hotline.escalations import EscalationError
@@ -46,7 +46,13 @@ async def escalation_page(request: web.Request) -> web.Response:
             return None
         audit.record(session, request["user"], "view transcript", f"ESC-{escalation_id}")
         closure = session.get(casework.Closure, escalation_id)
+        now = datetime.utcnow()
+        offered = [o for o in transfers.pending_for(session, request["user"], now) if o.escalation_id == escalation_id]
         return {"escalation": escalation, "channel": queue.channel_of(escalation.conversation_id),
+                "offer": offered[0] if offered else None,
+                "handed_on": transfers.latest_note(session, escalation_id),
+                "colleagues": [u.username for u in accounts.list_users(session)
+                               if not u.disabled and u.username != request["user"]],
                 "transcript": transcript.read(session, escalation.conversation_id),
                 "holder": takeover.holder_of(session, escalation.conversation_id),
                 "closure": closure,
@@ -92,7 +98,7 @@ async def _act(request: web.Request, action: Any) -> web.StreamResponse:
     escalation_id = _escalation_id(request)
     try:
         await db(action, escalation_id)
-    except (casework.CaseworkError, takeover.TakeoverError, EscalationError) as error:
+    except (casework.CaseworkError, takeover.TakeoverError, transfers.TransferError, EscalationError) as error:
         return await page(request, "problem.html", status=409, message=str(error), escalation_id=escalation_id)
     raise web.HTTPSeeOther(f"/escalations/{escalation_id}")
 
@@ -143,6 +149,26 @@ async def close(request: web.Request) -> web.StreamResponse:
     return await _act(request, act)
 
 
+@requires(ADVOCATE)
+async def transfer(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    to_user = str(form.get("to", "")).strip() or None
+    return await _act(request, lambda s, i: transfers.offer(s, i, request["user"], to_user, str(form.get("note", "")),
+                                                            datetime.utcnow()))
+
+
+@requires(ADVOCATE)
+async def accept(request: web.Request) -> web.StreamResponse:
+    return await _act(request, lambda s, i: transfers.accept(s, i, request["user"], datetime.utcnow()))
+
+
+@requires(SUPERVISOR)
+async def reassign(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    return await _act(request, lambda s, i: transfers.reassign(s, i, request["user"], str(form.get("to", "")),
+                                                               datetime.utcnow()))
+
+
 def add_routes(app: web.Application, urgent_cap: int = 3) -> None:
     app[CANNED] = canned.replies(CRISIS_LINES_FILE)
     app[URGENT_CAP] = urgent_cap
@@ -154,3 +180,6 @@ def add_routes(app: web.Application, urgent_cap: int = 3) -> None:
     router.add_post("/escalations/{id}/message", write)
     router.add_post("/escalations/{id}/handback", hand_back)
     router.add_post("/escalations/{id}/close", close)
+    router.add_post("/escalations/{id}/transfer", transfer)
+    router.add_post("/escalations/{id}/accept", accept)
+    router.add_post("/escalations/{id}/reassign", reassign)

@@ -17,7 +17,7 @@ import aiohttp_sse
 from aiohttp import web
 from aiohttp_session import get_session
 
-from hotline.console import accounts, audit, escalation_views, queue, supervisor_views
+from hotline.console import accounts, audit, escalation_views, queue, supervisor_views, transfers
 from hotline.console.accounts import ADMIN, ADVOCATE
 from hotline.console.rendering import HERE, KEEPALIVE_SECONDS, POLL_SECONDS, db, page
 from hotline.console.web_security import (
@@ -79,9 +79,15 @@ def _queue_rows(request: web.Request) -> Any:
     return lambda s: [r.as_dict() for r in queue.open_queue(s, datetime.utcnow(), request.app[TARGETS])]
 
 
+def _offers(request: web.Request) -> Any:
+    """Escalations a colleague is handing to this user, waiting for them to accept."""
+    return lambda s: [{"id": o.escalation_id, "from": o.from_user, "minutes_left": o.minutes_left}
+                      for o in transfers.pending_for(s, request["user"], datetime.utcnow())]
+
+
 @requires(ADVOCATE)
 async def queue_page(request: web.Request) -> web.Response:
-    return await page(request, "queue.html", rows=await db(_queue_rows(request)))
+    return await page(request, "queue.html", rows=await db(_queue_rows(request)), offers=await db(_offers(request)))
 
 
 @requires(ADVOCATE)
@@ -95,11 +101,11 @@ async def queue_stream(request: web.Request) -> web.StreamResponse:
     async with aiohttp_sse.sse_response(request) as stream:
         last, quiet = None, 0.0
         while stream.is_connected():
-            rows = await db(_queue_rows(request))
-            shape = json.dumps([{k: v for k, v in r.items() if k not in ("waiting_seconds", "overdue")}
-                                for r in rows])
+            rows, offers = await db(_queue_rows(request)), await db(_offers(request))
+            shape = json.dumps([[{k: v for k, v in r.items() if k not in ("waiting_seconds", "overdue")}
+                                 for r in rows], [o["id"] for o in offers]])
             if shape != last or quiet >= KEEPALIVE_SECONDS:
-                await stream.send(json.dumps({"rows": rows}), event="queue")
+                await stream.send(json.dumps({"rows": rows, "offers": offers}), event="queue")
                 last, quiet = shape, 0.0
             await asyncio.sleep(POLL_SECONDS)
             quiet += POLL_SECONDS

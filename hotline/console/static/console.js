@@ -40,8 +40,24 @@
   }
 
   const source = new EventSource("/queue/stream");
+  function renderOffers(offers) {
+    const section = document.getElementById("offers");
+    const list = section.querySelector("ul");
+    list.replaceChildren(...offers.map(function (offer) {
+      const li = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = "/escalations/" + offer.id;
+      link.textContent = "ESC-" + offer.id;
+      li.append(link, " from " + offer.from + " (" + offer.minutes_left + " min left to accept)");
+      return li;
+    }));
+    section.hidden = offers.length === 0;
+  }
+
   source.addEventListener("queue", function (event) {
-    rows = JSON.parse(event.data).rows;
+    const data = JSON.parse(event.data);
+    rows = data.rows;
+    renderOffers(data.offers || []);
     receivedAt = Date.now();
     live.textContent = "Live.";
     render();
