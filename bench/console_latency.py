@@ -51,6 +51,7 @@ def describe(name: str, values: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=3, help="untimed messages first (model and caches warm up)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -68,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         console.wait_for_function("() => document.querySelector('#live').textContent === 'Live.'")
         rest = requests.Session()
         rest.headers["Authorization"] = f"Bearer {harbor.rest_token}"
+        for n in range(args.warmup):
+            rest.post(harbor.rest_url, json={"sender": f"warmup-{n}", "message": RISKY[n % len(RISKY)]}, timeout=60)
         for n in range(args.count):
             count = console.locator("#queue tbody tr").count()
             started = time.monotonic()

@@ -15,7 +15,8 @@ from hotline.console.web_security import csrf_token
 
 HERE = Path(__file__).parent
 TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
-POLL_SECONDS = 0.25
+# The live pages read the database this often: a new escalation shows within about 0.1 s of being written.
+POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 
 
