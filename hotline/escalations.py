@@ -121,7 +121,7 @@ def open_or_update(session: Session, conversation_id: str, channel: str, level: 
         escalation = Escalation(conversation_id=conversation_id, channel=channel, level=level,
                                 categories=",".join(sorted(categories)), status=OPEN,
                                 ack_code=new_ack_code(session), stage=0, created_at=now, updated_at=now,
-                                next_action_at=now + timedelta(seconds=config.ack_timeout_seconds))
+                                next_action_at=now + timedelta(seconds=config.first_repage_seconds(level)))
         session.add(escalation)
         try:
             session.flush()
@@ -143,6 +143,10 @@ def _update(session: Session, existing: Escalation, level: str, categories: list
     paged: list[str] = []
     if rank(level) > rank(existing.level):
         existing.level = level
+        if existing.next_action_at is not None and existing.stage == 0:
+            # A higher level has a shorter answer target: its re-page comes sooner (at once if past).
+            existing.next_action_at = min(existing.next_action_at, existing.created_at + timedelta(
+                seconds=config.first_repage_seconds(level)))
         if held and level == "imminent":
             release(session, existing, config, now)  # danger now: out of the storm at once
             held = False
@@ -184,7 +188,7 @@ def release(session: Session, escalation: Escalation, config: HotlineConfig, now
     """Send an escalation's held pages now and give it its ACK timer back."""
     session.execute(update(Page).where(_escalation_pages(escalation.id), Page.status == HELD)
                     .values(status=PENDING, next_attempt_at=now).execution_options(synchronize_session=False))
-    escalation.next_action_at = now + timedelta(seconds=config.ack_timeout_seconds)
+    escalation.next_action_at = now + timedelta(seconds=config.first_repage_seconds(escalation.level))
     escalation.updated_at = now
     log.warning("ESC-%s: held pages released", escalation.id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -169,6 +169,12 @@ class HotlineConfig:
     # More new escalations than this in a rolling 60 s is a page storm: later ones are written
     # but their pages are held, and the supervisor gets one alert (hotline/escalations.py).
     page_storm_per_minute: int = 20
+    # Seconds within which each level should be answered: an unacknowledged escalation past its
+    # target is paged again (primary and backup) even before the ack timeout.
+    answer_targets: dict[str, int] = field(default_factory=lambda: {"imminent": 60, "high": 300, "concern": 900})
+
+    def first_repage_seconds(self, level: str) -> float:
+        return min(self.ack_timeout_seconds, self.answer_targets.get(level, self.ack_timeout_seconds))
 
     @classmethod
     def from_env(cls) -> HotlineConfig:
@@ -183,6 +189,7 @@ class HotlineConfig:
             max_send_attempts=int(env("HARBOR_PAGER_MAX_ATTEMPTS", "8")),
             lease_seconds=float(env("HARBOR_PAGER_LEASE_SECONDS", "30")),
             page_storm_per_minute=_positive_int("HARBOR_PAGE_STORM_PER_MINUTE", "20"),
+            answer_targets=answer_targets(),
         )
 
 

@@ -121,9 +121,11 @@ async def test_gives_up_after_the_bound(escalated, fake_twilio, gateway):
         assert page.status == "failed" and page.attempts == 3 and "gave up" in page.last_error
 
 
-async def test_no_ack_pages_again_and_the_backup_then_the_supervisor(escalated, fake_twilio, gateway):
+async def test_no_ack_pages_again_and_the_backup_then_the_supervisor(tmp_path, fake_twilio, gateway):
     state, _ = fake_twilio
-    clock, sessions, _ = escalated
+    clock = Clock(datetime.utcnow())
+    sessions = database(tmp_path, now=clock.now)
+    _escalate(sessions, now=clock.now, level="high")  # its answer target (300 s) is past the ack timeout
     worker = PagerWorker(sessions, gateway, config(ack_timeout_seconds=180, supervisor_timeout_seconds=600), clock)
     await worker.run_once()
     clock.advance(179)
@@ -138,6 +140,34 @@ async def test_no_ack_pages_again_and_the_backup_then_the_supervisor(escalated, 
     clock.advance(3600)
     await worker.run_once()
     assert len(state.messages) == 4
+
+
+async def test_danger_now_is_paged_again_once_its_answer_target_passes(escalated, fake_twilio, gateway):
+    state, _ = fake_twilio
+    clock, sessions, _ = escalated  # imminent: answer target 60 s, sooner than the 180 s ack timeout
+    worker = PagerWorker(sessions, gateway, config(ack_timeout_seconds=180), clock)
+    await worker.run_once()
+    clock.advance(59)
+    await worker.run_once()
+    assert [m["to"] for m in state.messages] == [PRIMARY_PHONE]
+    clock.advance(2)
+    await worker.run_once()
+    assert sorted(m["to"] for m in state.messages[1:]) == sorted([PRIMARY_PHONE, BACKUP_PHONE])
+
+
+async def test_a_level_raised_to_imminent_is_paged_again_at_once_if_its_target_has_passed(tmp_path, fake_twilio,
+                                                                                       gateway):
+    state, _ = fake_twilio
+    clock = Clock(datetime.utcnow())
+    sessions = database(tmp_path, now=clock.now)
+    _escalate(sessions, conversation="rising", now=clock.now, level="high")
+    worker = PagerWorker(sessions, gateway, config(ack_timeout_seconds=180), clock)
+    await worker.run_once()
+    clock.advance(90)
+    _escalate(sessions, conversation="rising", now=clock.now, level="imminent")  # a new page to the primary
+    await worker.run_once()
+    assert sorted(m["to"] for m in state.messages) == sorted([PRIMARY_PHONE, PRIMARY_PHONE, PRIMARY_PHONE,
+                                                              BACKUP_PHONE])
 
 
 async def test_ack_stops_the_chain(escalated, fake_twilio, gateway):
