@@ -38,6 +38,9 @@ class Closure(Base):
     note = Column(Text, nullable=False, default="")
     closed_by = Column(String(80), nullable=False)
     closed_at = Column(DateTime, nullable=False)
+    # The program the youth was referred to, when the advocate named one from the directory.
+    resource_id = Column(String(36), nullable=True)
+    resource_name = Column(String(300), nullable=True)
 
 
 class CaseworkError(ValueError):
@@ -72,7 +75,7 @@ def claim(session: Session, escalation_id: int, username: str, now: datetime, ca
 
 
 def close(session: Session, escalation_id: int, username: str, disposition: str, note: str,
-          now: datetime) -> Closure:
+          now: datetime, resource: tuple[str, str] | None = None) -> Closure:
     if disposition not in DISPOSITIONS:
         raise CaseworkError("choose how it ended (a disposition)")
     escalation = escalation_by_id(session, escalation_id)
@@ -82,7 +85,8 @@ def close(session: Session, escalation_id: int, username: str, disposition: str,
     escalation.status = CLOSED
     escalation.updated_at = now
     closure = Closure(escalation_id=escalation_id, disposition=disposition, note=(note or "")[:MAX_NOTE_CHARS],
-                      closed_by=username, closed_at=now)
+                      closed_by=username, closed_at=now, resource_id=resource[0] if resource else None,
+                      resource_name=resource[1] if resource else None)
     session.add(closure)
     audit.record(session, username, "close", f"ESC-{escalation_id}", detail=disposition, now=now)
     session.flush()

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from harbor.core.settings import CRISIS_LINES_FILE
 from hotline import takeover
-from hotline.console import accounts, audit, canned, casework, queue, transcript, transfers
+from hotline.console import accounts, audit, canned, casework, queue, referrals, transcript, transfers
 from hotline.console.accounts import ADVOCATE, SUPERVISOR
 from hotline.console.rendering import KEEPALIVE_SECONDS, POLL_SECONDS, db, page
 from hotline.console.web_security import requires
@@ -48,7 +48,14 @@ async def escalation_page(request: web.Request) -> web.Response:
         closure = session.get(casework.Closure, escalation_id)
         now = datetime.utcnow()
         offered = [o for o in transfers.pending_for(session, request["user"], now) if o.escalation_id == escalation_id]
+        query = request.query
+        found, problem = ([], None)
+        if any(query.get(k) for k in ("find", "near", "category")):
+            found, problem = referrals.find(session, query.get("find", ""), query.get("near", ""),
+                                            query.get("category", ""))
         return {"escalation": escalation, "channel": queue.channel_of(escalation.conversation_id),
+                "found": found, "search_problem": problem, "search": dict(query),
+                "categories": referrals.CATEGORY_CHOICES,
                 "offer": offered[0] if offered else None,
                 "handed_on": transfers.latest_note(session, escalation_id),
                 "colleagues": [u.username for u in accounts.list_users(session)
@@ -142,8 +149,10 @@ async def close(request: web.Request) -> web.StreamResponse:
     form = await request.post()
 
     def act(session: Any, escalation_id: int) -> None:
+        resource_id = str(form.get("resource_id", ""))
+        name = referrals.name_of(session, resource_id)
         casework.close(session, escalation_id, request["user"], str(form.get("disposition", "")),
-                       str(form.get("note", "")), datetime.utcnow())
+                       str(form.get("note", "")), datetime.utcnow(), (resource_id, name) if name else None)
         if takeover.hand_back(session, escalation_id):  # a closed conversation goes back to the bot
             audit.record(session, request["user"], "hand back to the bot", f"ESC-{escalation_id}")
     return await _act(request, act)

@@ -16,6 +16,14 @@
     });
   }
 
+  for (const button of document.querySelectorAll("button.use")) {
+    button.addEventListener("click", function () {
+      if (!message) return;
+      message.value = (message.value ? message.value + " " : "") + button.dataset.text;
+      message.focus();
+    });
+  }
+
   function item(turn) {
     const li = document.createElement("li");
     li.className = turn.speaker;

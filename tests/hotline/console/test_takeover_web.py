@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import json
+import re
 
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
@@ -84,3 +86,31 @@ async def test_the_transcript_stream_sends_the_state_live(client: TestClient, si
     await _post(client, f"/escalations/{esc}/takeover", csrf=csrf)
     assert (await asyncio.wait_for(next_event(), 10))["holder"] == "sam"
     stream.close()
+
+
+async def test_an_advocate_finds_a_program_puts_it_in_a_message_and_names_it_when_closing(client, sign_in,
+                                                                                          console_db):
+    from hotline.console.casework import Closure
+    from resources_db.seed import load_seed
+
+    with session_scope() as session:
+        load_seed(session)
+    esc = console_db["escalation_id"]
+    csrf = await sign_in("sam")
+    await _post(client, f"/escalations/{esc}/claim", csrf=csrf)
+    await _post(client, f"/escalations/{esc}/takeover", csrf=csrf)
+    page = await (await client.get(f"/escalations/{esc}", params={"near": "Fresno",
+                                                                  "category": "emergency_shelter"})).text()
+    found = re.findall(r'<option value="([0-9a-f-]{36})">([^<]+)</option>', page)
+    assert found, "no program found near Fresno"
+    assert "Put in my message" in page and "Referred to (from your search)" in page
+    unknown = await (await client.get(f"/escalations/{esc}", params={"near": "Atlantis"})).text()
+    assert 'role="alert"' in unknown
+    service_id, name = found[0]
+    closed = await _post(client, f"/escalations/{esc}/close", csrf=csrf, disposition="referred",
+                         resource_id=service_id)
+    assert closed.status == 303
+    with session_scope() as session:
+        closure = session.get(Closure, esc)
+        assert (closure.disposition, closure.resource_id) == ("referred", service_id)
+        assert closure.resource_name == html.unescape(name)
