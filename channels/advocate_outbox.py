@@ -31,9 +31,9 @@ def _claim(prefix: str) -> tuple[int, str, str, str] | None:
         return (message.id, message.conversation_id, message.body, message.written_by) if message else None
 
 
-def _done(message_id: int, error: str | None = None) -> None:
+def _done(message_id: int, error: str | None = None) -> bool:
     with session_scope() as session:
-        takeover.mark_delivered(session, message_id, datetime.utcnow(), error)
+        return takeover.mark_delivered(session, message_id, datetime.utcnow(), error)
 
 
 async def record_in_tracker(agent: Any, conversation_id: str, text: str) -> None:
@@ -79,7 +79,8 @@ class AdvocateOutboxWorker:
             await asyncio.to_thread(_done, message_id, type(error).__name__)
             log.error("ADVOCATE MESSAGE NOT DELIVERED (%s)", type(error).__name__)
             return True
-        await asyncio.to_thread(_done, message_id)
+        if not await asyncio.to_thread(_done, message_id):
+            return True  # erased meanwhile: nothing of it goes back into the conversation
         try:
             await record_in_tracker(self.app.ctx.agent, conversation_id, body)
         except Exception as error:  # it was delivered; only the transcript and web history miss it

@@ -21,6 +21,7 @@ from channels.sms_store import HANDLING, PENDING, InboxMessage, SmsNumber
 from harbor.core.db import Base, engine_for, session_scope
 from harbor.core.settings import database_url
 from hotline import takeover
+from hotline.console import casework, transfers
 from hotline.models import OPEN, Escalation
 
 ERASED_PREFIX = "erased:"
@@ -60,6 +61,9 @@ def erase(session: Session, conversation_id: str) -> Erased:
         session.execute(delete(SmsNumber).where(SmsNumber.conversation_id == conversation_id))
     session.execute(delete(EraseRequest).where(EraseRequest.conversation_id == conversation_id))
     takeover.forget(session, conversation_id)
+    escalation_ids = list(session.scalars(select(Escalation.id).where(Escalation.conversation_id == conversation_id)))
+    casework.forget_notes(session, escalation_ids)
+    transfers.forget_notes(session, escalation_ids)
     kept = session.execute(
         update(Escalation).where(Escalation.conversation_id == conversation_id)
         .values(conversation_id=ERASED_PREFIX + secrets.token_hex(16))).rowcount

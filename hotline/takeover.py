@@ -155,15 +155,20 @@ def claim_next(session: Session, prefix: str, now: datetime, lease_seconds: floa
         .order_by(AdvocateMessage.id).limit(1))
     if candidate is None:
         return None
+    # The lease it had is part of the condition: of two workers re-leasing an expired one, one wins.
+    lease = (AdvocateMessage.lease_until.is_(None) if candidate.lease_until is None
+             else AdvocateMessage.lease_until == candidate.lease_until)
     claimed = session.execute(
-        update(AdvocateMessage).where(AdvocateMessage.id == candidate.id, AdvocateMessage.status == candidate.status)
-        .values(status=SENDING, lease_until=now + timedelta(seconds=lease_seconds)))
+        update(AdvocateMessage).where(AdvocateMessage.id == candidate.id, AdvocateMessage.status == candidate.status,
+                                      lease).values(status=SENDING, lease_until=now + timedelta(seconds=lease_seconds)))
     return candidate if claimed.rowcount == 1 else None
 
 
-def mark_delivered(session: Session, message_id: int, now: datetime, error: str | None = None) -> None:
-    session.execute(update(AdvocateMessage).where(AdvocateMessage.id == message_id).values(
+def mark_delivered(session: Session, message_id: int, now: datetime, error: str | None = None) -> bool:
+    """False when the message is gone (the conversation was erased while it was on its way)."""
+    done = session.execute(update(AdvocateMessage).where(AdvocateMessage.id == message_id).values(
         status=FAILED if error else SENT, sent_at=now, lease_until=None, error=(error or None) and error[:200]))
+    return done.rowcount == 1
 
 
 def raise_level(session: Session, conversation_id: str, level: str, categories: list[str], now: datetime) -> bool:

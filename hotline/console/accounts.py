@@ -6,8 +6,9 @@ encrypted (Fernet, key derived from the id secret), so a copy of the database al
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pyotp
 from argon2 import PasswordHasher
@@ -39,6 +40,7 @@ class ConsoleUser(Base):
     role = Column(String(20), nullable=False)
     password_hash = Column(Text, nullable=False)
     totp_secret = Column(Text, nullable=True)  # Fernet token of the base32 secret
+    totp_last_step = Column(Integer, nullable=True)  # the last code's time step: no code works twice
     disabled = Column(Boolean, nullable=False, default=False)
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
     password_changed_at = Column(DateTime, nullable=False, default=datetime.utcnow)
@@ -107,6 +109,10 @@ def disable(session: Session, username: str) -> ConsoleUser:
     return user
 
 
+def exists(session: Session, username: str) -> bool:
+    return session.scalar(select(ConsoleUser.id).where(ConsoleUser.username == username)) is not None
+
+
 def list_users(session: Session) -> list[ConsoleUser]:
     return list(session.scalars(select(ConsoleUser).order_by(ConsoleUser.username)))
 
@@ -116,6 +122,19 @@ def current_code(user: ConsoleUser) -> str | None:
     if not user.totp_secret:
         return None
     return pyotp.TOTP(_fernet().decrypt(user.totp_secret.encode()).decode()).now()
+
+
+def _matching_step(totp: pyotp.TOTP, code: str | None) -> int | None:
+    """The 30-second step whose code this is (this one or a neighbour, for clock drift); None if none."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    now = datetime.now(timezone.utc)
+    for offset in (0, -1, 1):
+        moment = now + timedelta(seconds=offset * totp.interval)
+        if hmac.compare_digest(totp.at(moment), code):
+            return totp.timecode(moment)
+    return None
 
 
 def authenticate(session: Session, username: str, password: str, code: str | None) -> ConsoleUser | None:
@@ -129,9 +148,10 @@ def authenticate(session: Session, username: str, password: str, code: str | Non
     if user is None or user.disabled:
         return None
     if user.totp_secret:
-        secret = _fernet().decrypt(user.totp_secret.encode()).decode()
-        if not code or not pyotp.TOTP(secret).verify(code.strip(), valid_window=1):
-            return None
+        step = _matching_step(pyotp.TOTP(_fernet().decrypt(user.totp_secret.encode()).decode()), code)
+        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+            return None  # wrong, or already used: a code seen over a shoulder cannot be replayed
+        user.totp_last_step = step
     elif user.role in SECOND_FACTOR_REQUIRED:
         return None  # an account from before the rule: an admin must give it a second factor
     if _HASHER.check_needs_rehash(user.password_hash):

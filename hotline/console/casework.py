@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from harbor.core.db import Base
 from harbor.core.risk_levels import ESCALATING_LEVELS
 from hotline.console import audit
 from hotline.escalations import escalation_by_id, mark_acknowledged
-from hotline.models import CLOSED, Escalation
+from hotline.models import CLOSED, OPEN, Escalation
 
 # The closing dispositions (issue 12); the two "reported" ones are the mandated-report flags.
 DISPOSITIONS = {
@@ -67,20 +67,31 @@ def claim(session: Session, escalation_id: int, username: str, now: datetime, ca
             and urgent_held_by(session, username) >= cap):
         raise CaseworkError(f"you already hold {cap} high or imminent conversations; close or hand one on first, "
                             "or ask a supervisor")
-    mark_acknowledged(session, escalation, username, now)
-    if escalation.acknowledged_by is None:  # handed back to the queue after a first acknowledgement
-        escalation.acknowledged_by, escalation.updated_at = username, now
+    # One conditional write decides between two advocates claiming at the same moment.
+    won = session.execute(update(Escalation).where(
+        Escalation.id == escalation_id, Escalation.status != CLOSED,
+        or_(Escalation.acknowledged_by.is_(None), Escalation.acknowledged_by == username))
+        .values(acknowledged_by=username, updated_at=now).execution_options(synchronize_session="fetch"))
+    if won.rowcount != 1:
+        session.refresh(escalation)
+        raise CaseworkError(f"ESC-{escalation_id} was just claimed by {escalation.acknowledged_by}")
+    if escalation.status == OPEN:
+        mark_acknowledged(session, escalation, username, now)  # with the time, and the pages cancelled
     audit.record(session, username, "claim", f"ESC-{escalation_id}", now=now)
     return escalation
 
 
 def close(session: Session, escalation_id: int, username: str, disposition: str, note: str,
-          now: datetime, resource: tuple[str, str] | None = None) -> Closure:
+          now: datetime, resource: tuple[str, str] | None = None, supervisor: bool = False) -> Closure:
+    """Close it. Only whoever holds it may (or anyone, while nobody does); a supervisor always may."""
     if disposition not in DISPOSITIONS:
         raise CaseworkError("choose how it ended (a disposition)")
     escalation = escalation_by_id(session, escalation_id)
     if escalation.status == CLOSED:
         raise CaseworkError(f"ESC-{escalation_id} is closed already")
+    if escalation.acknowledged_by not in (None, username) and not supervisor:
+        raise CaseworkError(f"{escalation.acknowledged_by} holds ESC-{escalation_id}; only they or a supervisor "
+                            "can close it")
     mark_acknowledged(session, escalation, username, now)  # closing also stops every page
     escalation.status = CLOSED
     escalation.updated_at = now
@@ -91,3 +102,10 @@ def close(session: Session, escalation_id: int, username: str, disposition: str,
     audit.record(session, username, "close", f"ESC-{escalation_id}", detail=disposition, now=now)
     session.flush()
     return closure
+
+
+def forget_notes(session: Session, escalation_ids: list[int]) -> None:
+    """Erasure: what advocates wrote about the youth goes; the closing disposition and times stay."""
+    if escalation_ids:
+        session.execute(update(Closure).where(Closure.escalation_id.in_(escalation_ids))
+                        .values(note="", resource_id=None, resource_name=None))

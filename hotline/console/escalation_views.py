@@ -14,8 +14,8 @@ from aiohttp import web
 from harbor.core.settings import CRISIS_LINES_FILE
 from hotline import takeover
 from hotline.console import accounts, audit, canned, casework, queue, referrals, transcript, transfers
-from hotline.console.accounts import ADVOCATE, SUPERVISOR
-from hotline.console.rendering import KEEPALIVE_SECONDS, POLL_SECONDS, db, page
+from hotline.console.accounts import ADVOCATE, RANK, SUPERVISOR
+from hotline.console.rendering import KEEPALIVE_SECONDS, POLL_SECONDS, db, live, page
 from hotline.console.web_security import requires
 from hotline.escalations import EscalationError
 from hotline.models import Escalation
@@ -91,7 +91,7 @@ async def transcript_stream(request: web.Request) -> web.StreamResponse:
     await db(lambda s: audit.record(s, request["user"], "view transcript (live)", f"ESC-{escalation_id}"))
     async with aiohttp_sse.sse_response(request) as stream:
         last, quiet = None, 0.0
-        while stream.is_connected():
+        while await live(request, stream, quiet):
             data = json.dumps(await db(snapshot))
             if data != last or quiet >= KEEPALIVE_SECONDS:
                 await stream.send(data, event="transcript")
@@ -151,8 +151,11 @@ async def close(request: web.Request) -> web.StreamResponse:
     def act(session: Any, escalation_id: int) -> None:
         resource_id = str(form.get("resource_id", ""))
         name = referrals.name_of(session, resource_id)
+        now = datetime.utcnow()
         casework.close(session, escalation_id, request["user"], str(form.get("disposition", "")),
-                       str(form.get("note", "")), datetime.utcnow(), (resource_id, name) if name else None)
+                       str(form.get("note", "")), now, (resource_id, name) if name else None,
+                       supervisor=RANK[request["role"]] >= RANK[SUPERVISOR])
+        transfers.decline_pending(session, escalation_id, now)
         if takeover.hand_back(session, escalation_id):  # a closed conversation goes back to the bot
             audit.record(session, request["user"], "hand back to the bot", f"ESC-{escalation_id}")
     return await _act(request, act)

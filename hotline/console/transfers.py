@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import Session
 
 from harbor.core.db import Base
@@ -98,6 +98,7 @@ def offer(session: Session, escalation_id: int, username: str, to_user: str | No
     session.add(transfer)
     if to_user is None:
         _move(session, escalation, None)
+        decline_pending(session, escalation_id, now)
     audit.record(session, username, "transfer", f"ESC-{escalation_id}", detail=f"to {to_user or 'the queue'}",
                  now=now)
     session.flush()
@@ -118,6 +119,13 @@ def latest_note(session: Session, escalation_id: int) -> Transfer | None:
                           .order_by(Transfer.id.desc()).limit(1))
 
 
+def decline_pending(session: Session, escalation_id: int, now: datetime) -> None:
+    """Offers made before it was reassigned, handed to the queue or closed can no longer be accepted."""
+    for stale in session.scalars(select(Transfer).where(Transfer.escalation_id == escalation_id,
+                                                        Transfer.status == PENDING)):
+        stale.status, stale.settled_at = DECLINED, now
+
+
 def accept(session: Session, escalation_id: int, username: str, now: datetime,
            timeout: timedelta = DEFAULT_TIMEOUT) -> None:
     _expire(session, now, timeout)
@@ -126,7 +134,11 @@ def accept(session: Session, escalation_id: int, username: str, now: datetime,
     if transfer is None:
         raise TransferError("no transfer of it is waiting for you (it may have gone back after "
                             f"{int(timeout.total_seconds() // 60)} minutes)")
-    _move(session, escalation_by_id(session, escalation_id), username)
+    escalation = escalation_by_id(session, escalation_id)
+    if escalation.status == CLOSED or escalation.acknowledged_by != transfer.from_user:
+        transfer.status, transfer.settled_at = DECLINED, now
+        raise TransferError(f"{transfer.from_user} no longer holds it, so the offer lapsed")
+    _move(session, escalation, username)
     transfer.status, transfer.settled_at = ACCEPTED, now
     audit.record(session, username, "accept transfer", f"ESC-{escalation_id}", detail=f"from {transfer.from_user}",
                  now=now)
@@ -141,7 +153,14 @@ def reassign(session: Session, escalation_id: int, supervisor: str, to_user: str
     if target is None or target.disabled:
         raise TransferError(f"no console user named {to_user!r}")
     previous = escalation.acknowledged_by
+    decline_pending(session, escalation_id, now)
     mark_acknowledged(session, escalation, target.username, now)  # stops the pages if nobody had
     _move(session, escalation, target.username)
     audit.record(session, supervisor, "reassign", f"ESC-{escalation_id}",
                  detail=f"from {previous or 'nobody'} to {target.username}", now=now)
+
+
+def forget_notes(session: Session, escalation_ids: list[int]) -> None:
+    """Erasure: the notes passed between advocates about the youth go."""
+    if escalation_ids:
+        session.execute(update(Transfer).where(Transfer.escalation_id.in_(escalation_ids)).values(note=""))

@@ -19,7 +19,7 @@ from aiohttp_session import get_session
 
 from hotline.console import accounts, audit, escalation_views, queue, supervisor_views, transfers
 from hotline.console.accounts import ADMIN, ADVOCATE
-from hotline.console.rendering import HERE, KEEPALIVE_SECONDS, POLL_SECONDS, db, page
+from hotline.console.rendering import HERE, KEEPALIVE_SECONDS, POLL_SECONDS, csv_cell, db, live, page
 from hotline.console.web_security import (
     LoginThrottle,
     guard,
@@ -43,9 +43,9 @@ async def login_form(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    username = str(form.get("username", "")).strip().lower()
-    keys = (f"user:{username}", f"addr:{request.remote}")
+    username = str(form.get("username", "")).strip().lower()[:80]
     throttle = request.app[THROTTLE]
+    keys = throttle.keys(username, request.remote)
     wait = throttle.retry_after(*keys)
     if wait:
         response = await page(request, "login.html", status=429,
@@ -53,16 +53,19 @@ async def login(request: web.Request) -> web.StreamResponse:
         response.headers["Retry-After"] = str(wait)
         return response
 
-    def check(session: Any) -> tuple[str, str] | None:
+    throttle.attempt(*keys)  # before the check: guesses sent in parallel all count
+
+    def check(session: Any) -> tuple[str, str, str] | None:
         user = accounts.authenticate(session, username, str(form.get("password", "")), str(form.get("code", "")))
-        audit.record(session, username or "(blank)", "sign-in" if user else "sign-in refused")
-        return (user.username, user.role) if user else None
+        # Only a real account's name goes in the log: a mistyped password in the name field must not.
+        actor = username if accounts.exists(session, username) else "(unknown name)"
+        audit.record(session, actor, "sign-in" if user else "sign-in refused")
+        return (user.username, user.role, user.password_changed_at.isoformat()) if user else None
 
     found = await db(check)
     if found is None:
-        throttle.failed(*keys)
         return await page(request, "login.html", status=401,
-                           error="That did not match. Check all three and try again.")
+                          error="That did not match. Check all three and try again.")
     throttle.succeeded(*keys)
     await start_session(request, *found)
     raise web.HTTPSeeOther("/")
@@ -100,7 +103,7 @@ async def queue_stream(request: web.Request) -> web.StreamResponse:
     """The queue as server-sent events: a `queue` event whenever a row appears, changes or goes."""
     async with aiohttp_sse.sse_response(request) as stream:
         last, quiet = None, 0.0
-        while stream.is_connected():
+        while await live(request, stream, quiet):
             rows, offers = await db(_queue_rows(request)), await db(_offers(request))
             shape = json.dumps([[{k: v for k, v in r.items() if k not in ("waiting_seconds", "overdue")}
                                  for r in rows], [o["id"] for o in offers]])
@@ -120,8 +123,8 @@ async def audit_page(request: web.Request) -> web.Response:
 
 @requires(ADMIN)
 async def audit_csv(request: web.Request) -> web.Response:
-    entries = await db(lambda s: [(e.at.isoformat() + "Z", e.actor, e.action, e.target, e.detail)
-                                   for e in audit.recent(s, limit=100_000)])
+    entries = await db(lambda s: [[csv_cell(v) for v in (e.at.isoformat() + "Z", e.actor, e.action, e.target,
+                                                          e.detail)] for e in audit.recent(s, limit=100_000)])
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["at", "actor", "action", "target", "detail"])

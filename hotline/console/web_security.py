@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 import time
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,12 +24,16 @@ from aiohttp import web
 from aiohttp_session import get_session, new_session, session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
+from sqlalchemy import select
 
+from harbor.core.db import session_scope
 from harbor.core.secret_store import fernet_key
-from hotline.console.accounts import RANK
+from hotline.console.accounts import RANK, ConsoleUser
 
 IDLE_SECONDS = 30 * 60
-LOGIN_FAILURES_ALLOWED = 5
+LOGIN_FAILURES_ALLOWED = 5  # per user name from one address
+LOGIN_FAILURES_PER_ADDRESS = 30  # an office behind one address has many advocates
+ABSOLUTE_SECONDS = 12 * 3600  # a session ends after 12 hours whatever happens
 LOGIN_WINDOW_SECONDS = 15 * 60
 PUBLIC_PATHS = ("/login", "/health", "/static/")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -55,10 +60,27 @@ def sessions(secure: bool) -> Any:
         httponly=True, secure=secure, samesite="Strict"))
 
 
-async def start_session(request: web.Request, username: str, role: str) -> None:
-    """A fresh session (never the pre-sign-in one, so a planted cookie gains nothing)."""
+async def start_session(request: web.Request, username: str, role: str, version: str) -> None:
+    """A fresh session (never the pre-sign-in one, so a planted cookie gains nothing). `version` is the
+    account's password-change stamp: a new password ends every session signed in with the old one."""
     session = await new_session(request)
     session["user"], session["role"], session["csrf"] = username, role, secrets.token_urlsafe(32)
+    session["version"], session["since"] = version, int(time.time())
+
+
+def _still_valid(username: str, role: str, version: str) -> bool:
+    """The account still exists, is enabled, has that role and the same password as at sign-in."""
+    with session_scope() as db:
+        user = db.scalar(select(ConsoleUser).where(ConsoleUser.username == username))
+        return (user is not None and not user.disabled and user.role == role
+                and user.password_changed_at.isoformat() == version)
+
+
+async def session_valid(session: Any) -> bool:
+    if "user" not in session or time.time() - session.get("since", 0) > ABSOLUTE_SECONDS:
+        return False
+    return await asyncio.to_thread(_still_valid, session["user"], session.get("role", ""),
+                                   session.get("version", ""))
 
 
 async def csrf_token(request: web.Request) -> str:
@@ -95,7 +117,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
             return _refuse(request, 401, "Sign in first.") if "user" not in session else await handler(request)
         return _refuse(request, 403, "Not allowed.")
     if needed is not None:
-        if "user" not in session:
+        if not await session_valid(session):
+            session.invalidate()
             return _refuse(request, 401, "Sign in first.")
         if RANK.get(session.get("role"), 0) < RANK[needed]:
             return _refuse(request, 403, "Your role cannot open this.")
@@ -113,28 +136,42 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 
 
 class LoginThrottle:
-    """Failed sign-ins per user name and per address; in memory (one console process)."""
+    """Sign-in attempts, counted before the password is checked (so parallel guesses count too), per
+    name-and-address and, more loosely, per address; in memory (one console process). A name alone
+    is never locked: anyone could then lock an advocate out by typing their name."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 limits: dict[str, int] | None = None) -> None:
         self.clock = clock
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
+        self.limits = limits or {"pair": LOGIN_FAILURES_ALLOWED, "addr": LOGIN_FAILURES_PER_ADDRESS}
+        self.attempts: dict[str, deque[float]] = {}
 
     def _recent(self, key: str) -> deque[float]:
-        window = self.failures[key]
+        window = self.attempts.get(key)
+        if window is None:
+            return deque()
         while window and self.clock() - window[0] > LOGIN_WINDOW_SECONDS:
             window.popleft()
+        if not window:
+            del self.attempts[key]
         return window
+
+    def keys(self, username: str, address: str | None) -> tuple[str, str]:
+        return f"pair:{username[:80]}|{address}", f"addr:{address}"
 
     def retry_after(self, *keys: str) -> int:
         """Seconds until another attempt is allowed (0: allowed now)."""
         waits = [LOGIN_WINDOW_SECONDS - (self.clock() - w[0]) for k in keys
-                 if len(w := self._recent(k)) >= LOGIN_FAILURES_ALLOWED]
+                 if len(w := self._recent(k)) >= self.limits[k.split(":", 1)[0]]]
         return int(max(waits)) + 1 if waits else 0
 
-    def failed(self, *keys: str) -> None:
+    def attempt(self, *keys: str) -> None:
         for key in keys:
-            self._recent(key).append(self.clock())
+            self.attempts.setdefault(key, deque()).append(self.clock())
 
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self.failures.pop(key, None)
+    def succeeded(self, pair: str, address: str) -> None:
+        """A right password: the pair starts afresh, and this attempt no longer counts for the address."""
+        self.attempts.pop(pair, None)
+        window = self.attempts.get(address)
+        if window:
+            window.pop()

@@ -206,11 +206,14 @@ def browser():
 CONSOLE_PASSWORD = "a long console passphrase"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def supervisor(harbor: RunningHarbor) -> dict:
-    added = subprocess.run([venv_executable("harbor"), "users", "add", "sue", "--role", "supervisor",
+    """A supervisor of the console's own for each test: a TOTP code works once, so two tests signing
+    in as one person within the same 30 seconds would be refused, as a replay would be."""
+    name = "sue" + uuid.uuid4().hex[:6]
+    added = subprocess.run([venv_executable("harbor"), "users", "add", name, "--role", "supervisor",
                             "--password-stdin", "--json"], input=CONSOLE_PASSWORD + "\n", env=harbor.env,
                            capture_output=True, text=True, timeout=60)
     assert added.returncode == 0, added.stderr
     uri = re.search(r'"totp_uri": "([^"]+)"', added.stdout).group(1)
-    return {"username": "sue", "secret": parse_qs(urlsplit(uri).query)["secret"][0]}
+    return {"username": name, "secret": parse_qs(urlsplit(uri).query)["secret"][0]}

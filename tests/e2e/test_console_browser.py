@@ -52,7 +52,7 @@ def test_a_risky_web_chat_message_appears_live_and_is_claimed_and_closed(browser
     console.get_by_role("heading", name=re.compile(r"ESC-\d+: imminent risk")).wait_for()
     assert "he wont let me leave the motel" in console.locator(".transcript").inner_text()
     console.get_by_role("button", name="Claim (stops the pages)").click()
-    assert console.locator("#holder").inner_text() == "sue"
+    assert console.locator("#holder").inner_text() == supervisor["username"]
     console.get_by_label("How it ended").select_option("safety_plan")
     console.get_by_label("Note (for the team; not sent to anyone)").fill("safety plan made by phone")
     console.get_by_role("button", name="Close").click()
