@@ -74,9 +74,13 @@ def answer_as(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, d
         return [FollowupAction("safety_plan_form")]
     if intent == "show_safety_plan":
         return [FollowupAction("action_show_safety_plan")]
+    if intent == "inform":  # "he's 15, we live in Hanford": where and how old, as ActionHandleInform takes it
+        return [FollowupAction("action_handle_inform")]
     if response_for(intent) in (domain.get("responses") or {}):
         dispatcher.utter_message(response=response_for(intent))
         return []
+    if intent == "nlu_fallback":  # not understood: the same help as any message not understood
+        return [FollowupAction("action_fallback_suggest")]
     dispatcher.utter_message(response="utter_fallback")
     return []
 

@@ -93,8 +93,9 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|place to (?:stay|sleep|crash)|somewhere to "
-                                     r"(?:stay|sleep|crash)|where (?:to|can i) (?:sleep|stay)|housing)\b")),
+    ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|place to (?:stay|sleep|crash|go)|somewhere to "
+                                     r"(?:stay|sleep|crash|go)|where (?:to|can i) (?:sleep|stay)|housing|"
+                                     r"(?:somewhere|some ?place|a place) (?:i|we) can (?:go|stay|sleep|hide))\b")),
     ("food", re.compile(r"\b(?:food|meal|meals|hungry|groceries|food bank|food stamps|eat|starving)\b")),
     ("medical", re.compile(r"\b(?:clinic|doctor|medical|health ?care|std|sti|pregnan\w*|dentist|dental|"
                            r"birth control|plan b|hiv|urgent care)\b")),
@@ -102,7 +103,7 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("legal", re.compile(r"\b(?:lawyer|attorney|legal|court|immigration)\b")),
     ("education_jobs", re.compile(r"\b(?:job|jobs|ged|job training|employment|back to school)\b")),
     ("substance_use", re.compile(r"\b(?:rehab|detox|sober|recovery program)\b")),
-    ("drop_in", re.compile(r"\b(?:drop[- ]?in|shower)\b")),
+    ("drop_in", re.compile(r"\b(?:drop[- ]?in|showers?|laundry|wash (?:my|our) clothes)\b")),
 ]
 
 GENDER_WORDS: list[tuple[str, re.Pattern[str]]] = [

@@ -27,6 +27,8 @@ def said(text: str) -> dict[str, str]:
     ("my foster mom took my phone", {"role": "youth"}),
     ("i'm trans and need a shelter in sf", {"place": "san francisco", "help": "emergency_shelter",
                                            "gender": "lgbtq"}),
+    ("stockton. is there somewhere i can go he wont find me", {"place": "stockton", "help": "emergency_shelter"}),
+    ("any of them have showers and laundry", {"help": "drop_in"}),
 ])
 def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     assert said(text) == expected

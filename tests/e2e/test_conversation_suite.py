@@ -11,12 +11,12 @@ import requests
 from bench.conversations import Directory, evaluate, load
 from tests.e2e.conftest import RunningHarbor
 
-# Measured 2026-11-26 with bench.conversations: completion 18/64 (19/64 before the retrain on sets
-# b, c), fallback 10/234 turns, 4 questions
-# asked again. Slack: one conversation, two fallback turns, no repeated question.
-MIN_COMPLETED = 17
-MAX_FALLBACKS = 12
-MAX_REPEATED = 4
+# Measured 2026-11-26 (third session) with bench.conversations: completion 20/64, fallback 4/234 turns,
+# 2 questions asked again (was 18/64, 10, 4). A model trained from scratch may differ a little (the
+# response selector is a neural net): slack of two conversations, two fallback turns, one repeat.
+MIN_COMPLETED = 18
+MAX_FALLBACKS = 6
+MAX_REPEATED = 3
 
 
 def test_the_conversation_suite(harbor: RunningHarbor):
