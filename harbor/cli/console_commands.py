@@ -126,12 +126,12 @@ def list_users(args: argparse.Namespace) -> int:
 def run_console(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from harbor.core.settings import HotlineConfig, answer_targets, server_settings, urgent_cap
+    from harbor.core.settings import HotlineConfig, answer_targets, server_settings, trusted_proxies, urgent_cap
     from hotline.console.web import make_app
 
     settings = server_settings(console_port=args.port)
     secure = HotlineConfig.from_env().console_url.startswith("https://")
-    app = make_app(answer_targets(), secure_cookies=secure, urgent_cap=urgent_cap())
+    app = make_app(answer_targets(), secure_cookies=secure, urgent_cap=urgent_cap(), proxies=trusted_proxies())
     say(f"console on {settings.console_local_url}")
     web.run_app(app, host=settings.host, port=settings.console_port, print=None, access_log=None)
     return EXIT_OK

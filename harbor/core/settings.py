@@ -118,6 +118,12 @@ def server_settings(rasa_port: int | None = None, actions_port: int | None = Non
     )
 
 
+def trusted_proxies() -> frozenset[str]:
+    """Addresses of the reverse proxies in front of the console (HARBOR_TRUSTED_PROXIES, comma-separated):
+    only from them is X-Forwarded-For believed, so sign-in limits count the real client."""
+    return frozenset(a.strip() for a in os.environ.get("HARBOR_TRUSTED_PROXIES", "").split(",") if a.strip())
+
+
 def urgent_cap() -> int:
     """How many high or imminent conversations one advocate may hold at once (HARBOR_MAX_URGENT_PER_ADVOCATE)."""
     return _positive_int("HARBOR_MAX_URGENT_PER_ADVOCATE", "3", "conversations")

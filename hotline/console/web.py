@@ -22,6 +22,7 @@ from hotline.console.accounts import ADMIN, ADVOCATE
 from hotline.console.rendering import HERE, KEEPALIVE_SECONDS, POLL_SECONDS, csv_cell, db, live, page
 from hotline.console.web_security import (
     LoginThrottle,
+    client_address,
     guard,
     requires,
     security_headers,
@@ -30,6 +31,7 @@ from hotline.console.web_security import (
 )
 
 THROTTLE = web.AppKey("throttle", LoginThrottle)
+PROXIES = web.AppKey("proxies", frozenset)
 TARGETS = web.AppKey("targets", dict)
 
 
@@ -45,7 +47,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     username = str(form.get("username", "")).strip().lower()[:80]
     throttle = request.app[THROTTLE]
-    keys = throttle.keys(username, request.remote)
+    keys = throttle.keys(username, client_address(request, request.app[PROXIES]))
     wait = throttle.retry_after(*keys)
     if wait:
         response = await page(request, "login.html", status=429,
@@ -135,9 +137,10 @@ async def audit_csv(request: web.Request) -> web.Response:
 
 
 def make_app(targets: dict[str, int] | None = None, secure_cookies: bool = False,
-             urgent_cap: int = 3) -> web.Application:
+             urgent_cap: int = 3, proxies: frozenset[str] = frozenset()) -> web.Application:
     app = web.Application(middlewares=[security_headers, sessions(secure_cookies), guard], client_max_size=64 * 1024)
     app[THROTTLE] = LoginThrottle()
+    app[PROXIES] = proxies
     app[TARGETS] = targets or dict(queue.DEFAULT_TARGETS)
     app.router.add_get("/health", health)
     app.router.add_get("/login", login_form)

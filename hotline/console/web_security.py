@@ -135,6 +135,19 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
+def client_address(request: web.Request, trusted: frozenset[str]) -> str | None:
+    """Who is signing in: the peer, or, when the peer is one of our own proxies, the address it says it
+    forwarded for (the right-most entry not itself a trusted proxy)."""
+    peer = request.remote
+    if peer not in trusted:
+        return peer
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    for address in reversed(forwarded):
+        if address not in trusted:
+            return address
+    return peer
+
+
 class LoginThrottle:
     """Sign-in attempts, counted before the password is checked (so parallel guesses count too), per
     name-and-address and, more loosely, per address; in memory (one console process). A name alone

@@ -117,3 +117,29 @@ def test_erasing_a_conversation_clears_what_advocates_wrote_about_it(console_db)
         closure = session.get(Closure, esc)
         assert (closure.disposition, closure.note) == ("cse_suspected", "")
         assert transfers.latest_note(session, esc).note == ""
+
+
+def test_behind_our_own_proxy_the_forwarded_client_is_counted_and_nobody_else_can_claim_to_be_one():
+    from aiohttp.test_utils import make_mocked_request
+
+    from hotline.console.web_security import client_address
+
+    proxy = frozenset({"10.0.0.5"})
+
+    def asked(peer: str, forwarded: str | None) -> str | None:
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        request = make_mocked_request("POST", "/login", headers=headers,
+                                      transport=_Transport(peer))
+        return client_address(request, proxy)
+
+    assert asked("10.0.0.5", "203.0.113.7") == "203.0.113.7"
+    assert asked("10.0.0.5", "198.51.100.1, 203.0.113.7") == "203.0.113.7"  # the proxy appended the last one
+    assert asked("203.0.113.9", "198.51.100.1") == "203.0.113.9"  # a stranger's header is ignored
+
+
+class _Transport:
+    def __init__(self, peer: str) -> None:
+        self.peer = peer
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return (self.peer, 443) if name == "peername" else default
