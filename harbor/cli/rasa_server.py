@@ -24,8 +24,8 @@ from asyncio import AbstractEventLoop
 from pathlib import Path
 
 from channels.limits import REQUEST_MAX_BYTES
-from harbor.core.secret_store import secret
-from harbor.core.settings import MODEL_PATH, PROJECT_ROOT, rasa_auth_token, server_settings
+from harbor.core.secret_store import private_dir, secret
+from harbor.core.settings import MODEL_PATH, PROJECT_ROOT, rasa_auth_token, redis_url, server_settings, var_dir
 
 log = logging.getLogger("harbor.cli.rasa_server")
 EXIT_NO_MODEL = 1
@@ -68,6 +68,19 @@ def move_legacy_conversation_ids() -> None:
         move_legacy_ids(session)
 
 
+def endpoints_file() -> Path:
+    """endpoints.yml, or with REDIS_URL set a copy under var/run that adds the lock store replicas share
+    (harbor/cli/redis_lock_store.py); the URL itself stays in the environment, never in a file."""
+    base = PROJECT_ROOT / "endpoints.yml"
+    if not redis_url():
+        return base
+    run_dir = private_dir(var_dir() / "run")
+    shared = run_dir / "endpoints.yml"
+    shared.write_text(base.read_text(encoding="utf-8") + "\nlock_store:\n  type: "
+                      "harbor.cli.redis_lock_store.AtomicRedisLockStore\n", encoding="utf-8")
+    return shared
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harbor.cli.rasa_server", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, help="default $HARBOR_RASA_PORT or 5005")
@@ -88,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rasa.api.run(
         model=str(args.model),
-        endpoints=str(PROJECT_ROOT / "endpoints.yml"),
+        endpoints=str(endpoints_file()),
         credentials=str(PROJECT_ROOT / "credentials.yml"),
         enable_api=True,
         auth_token=auth_token,

@@ -43,6 +43,11 @@ def test_postgres_url() -> str:
     return os.environ.get("HARBOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def redis_url() -> str:
+    """REDIS_URL: when set, replicas share Rasa's conversation locks in Redis (empty: one process, in memory)."""
+    return os.environ.get("REDIS_URL", "").strip()
+
+
 def public_url() -> str:
     """HARBOR_PUBLIC_URL without a trailing slash: the base Twilio posts to and chat links use;
     empty when unset (SMS then cannot verify signatures, so `harbor up` refuses Twilio without it)."""
