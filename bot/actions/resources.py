@@ -3,6 +3,7 @@ with the top 3 and keep the rest for MORE. The directory work is in resources_db
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -79,6 +80,11 @@ def _place(text: str | None) -> Place | None:
     return None if not text or text == SKIP else resolve(text)
 
 
+def _search(query: SearchQuery) -> list:
+    with session_scope() as session:
+        return search(session, query).hits
+
+
 def _query(category: str | None, place_text: str | None, age: Any = None, gender: str | None = None) -> SearchQuery:
     return SearchQuery(
         near=_place(place_text),
@@ -119,7 +125,8 @@ class ValidateResourceForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
-        if "resource_age" in domain_slots and not self._age_matters(tracker):
+        # The database is read in a worker thread: the action server's event loop serves everyone else.
+        if "resource_age" in domain_slots and not await asyncio.to_thread(self._age_matters, tracker):
             return [slot for slot in domain_slots if slot != "resource_age"]
         return list(domain_slots)
 
@@ -192,8 +199,7 @@ class ActionSearchResources(Action):
         reset = [SlotSet(slot, None) for slot in SEARCH_SLOTS if slot != "resource_more"]
         try:
             query = _query(category, place_text, tracker.get_slot("resource_age"), tracker.get_slot("known_gender"))
-            with session_scope() as session:
-                hits = search(session, query).hits
+            hits = await asyncio.to_thread(_search, query)
         except ValueError as error:  # a refused query: its sentence quotes the person's words, never logged
             log.warning("resource search refused (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_resource_unavailable")
