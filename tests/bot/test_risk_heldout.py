@@ -1,5 +1,5 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent one (tests/risk/heldout_2026-11-26d.tsv), written by someone who saw neither the rules
+the independent one (tests/risk/heldout_2026-11-26e.tsv), written by someone who saw neither the rules
 nor the data, and used once per change."""
 
 from __future__ import annotations
@@ -15,23 +15,23 @@ from bot.nlu.risk import patterns as p
 from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-11-26d.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-11-26e.tsv"
 NEAR = 0.85
 
 
-# Set d (sets b and c were retired to training after a change touched them together with the data),
-# written after that by an independent writer; measured once on all 340 lines, then once after 35 lines
-# within 0.85 of training data were removed by rule (not by score). Floors are the second measurement
-# less one message per category: recall (right category) abuse 0.872, exploitation 0.811, imminent_danger
-# 0.796, self_harm 0.641, third_party 0.784; false escalations 0.058. Paged or asked: 0.974, 0.973, 1.000,
-# 0.872, 0.973; 0.106. The goals (>= 0.98 danger and self-harm, >= 0.95 exploitation and abuse, <= 5%)
+# Set e (set d was retired to training: it had been measured across changes to the rules and data),
+# written after that by an independent writer; 29 of 330 lines within 0.85 of training data or rule
+# phrases removed by rule before first use (not by score), then measured once. Floors are that measurement
+# less one message per category: recall (right category) abuse 0.791, exploitation 0.800, imminent_danger
+# 0.875, self_harm 0.795, third_party 0.744; false escalations 0.024. Paged or asked: 0.953, 0.956, 0.958,
+# 0.923, 1.000; 0.048. The goals (>= 0.98 danger and self-harm, >= 0.95 exploitation and abuse, <= 5%)
 # are not met: README, "Risk triage and escalation".
-HELD_OUT_FLOORS = {"abuse": 0.846, "exploitation": 0.783, "imminent_danger": 0.775, "self_harm": 0.615,
-                   "third_party": 0.756}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.068
-CHECK_IN_FLOORS = {"abuse": 0.948, "exploitation": 0.945, "imminent_danger": 0.979, "self_harm": 0.846,
-                   "third_party": 0.945}
-CHECK_IN_MAX_FALSE = 0.116
+HELD_OUT_FLOORS = {"abuse": 0.768, "exploitation": 0.778, "imminent_danger": 0.854, "self_harm": 0.769,
+                   "third_party": 0.721}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.036
+CHECK_IN_FLOORS = {"abuse": 0.930, "exploitation": 0.934, "imminent_danger": 0.937, "self_harm": 0.897,
+                   "third_party": 0.977}
+CHECK_IN_MAX_FALSE = 0.060
 
 
 def _plain(text: str) -> str:
@@ -73,7 +73,7 @@ def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(
     assert len(load_set(HELD_OUT)) >= 300
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["d"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["e"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -81,7 +81,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["d"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["e"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""
