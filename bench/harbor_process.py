@@ -95,7 +95,8 @@ def started_harbor(extra_env: dict[str, str] | None = None) -> Iterator[BenchHar
     fake = subprocess.Popen([sys.executable, "-m", "tests.fakes.twilio_api", "--port", str(twilio_port)],
                             cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     harbor = subprocess.Popen([HARBOR, "up", "--no-train", "--port", str(rasa_port), "--actions-port",
-                               str(actions_port), "--console-port", str(console_port)], cwd=PROJECT_ROOT, env=env,
+                               str(actions_port), "--console-port", str(console_port),
+                               "--pager-port", str(free_port())], cwd=PROJECT_ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_http(f"{fake_url}/_fake/messages", 30)

@@ -2,9 +2,10 @@
 
 Guarantees, each closing a door rasa_sdk's own `python -m rasa_sdk` leaves open:
 - it listens on HARBOR_HOST (default 127.0.0.1), never on rasa_sdk's default 0.0.0.0;
-- every path but GET /health needs `Authorization: Bearer <actions token>` (401 otherwise,
-  compared in constant time): an action such as action_escalate pages advocates, so only the
-  Rasa server, which reads the same token from var/secrets, may ask for one;
+- every path but GET /health, /health/ready and /metrics (no personal data in any of them) needs
+  `Authorization: Bearer <actions token>` (401 otherwise, compared in constant time): an action
+  such as action_escalate pages advocates, so only the Rasa server, which reads the same token
+  from var/secrets, may ask for one;
 - request bodies are capped at ACTIONS_REQUEST_MAX_BYTES (413), not at the channels' 64 KB:
   every action call carries the whole domain (about 26 KB) and the conversation's tracker with
   every event of the session (a few KB per turn, sessions last 24 h), and an escalation must
@@ -12,7 +13,9 @@ Guarantees, each closing a door rasa_sdk's own `python -m rasa_sdk` leaves open:
 - no CORS headers: no browser page may call it;
 - errors answer with a status and a phrase only, and are logged without the request body or the
   exception's message (a tracker carries the conversation's text); rasa_sdk's handler echoed both;
-- one worker process, logging at INFO (rasa_sdk logs no tracker contents at INFO).
+- one worker process, logging at INFO (rasa_sdk logs no tracker contents at INFO);
+- GET /health is rasa_sdk's liveness; /health/ready says whether the database answers (503 naming
+  it if not) and /metrics serves this process's Prometheus metrics (escalations are counted here).
 
 The token comes from harbor.core.secret_store (HARBOR_ACTIONS_TOKEN or var/secrets/actions_token),
 never from the command line.
@@ -32,13 +35,15 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from harbor.core.health import database_check, readiness
+from harbor.core.metrics import render
 from harbor.core.secret_store import secret
-from harbor.core.settings import server_settings
+from harbor.core.settings import database_url, server_settings
 
 log = logging.getLogger("harbor.action_server")
 # Far above any real tracker (a thousand turns is about 4 MB), far below Sanic's default 100 MB.
 ACTIONS_REQUEST_MAX_BYTES = 8 * 1024 * 1024
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/health/ready", "/metrics"})
 
 
 def _authorized(header: str | None, token: str) -> bool:
@@ -69,6 +74,16 @@ def build_app(token: str, actions_package: str = "bot.actions") -> Sanic:
             log.warning("refused %s %s: missing or wrong bearer token", request.method, request.path)
             return _status_only(401)
         return None
+
+    @app.get("/health/ready")
+    async def ready(_: Request) -> HTTPResponse:
+        status, body = await readiness([database_check(database_url())])
+        return response.json(body, status=status)
+
+    @app.get("/metrics")
+    async def metrics(_: Request) -> HTTPResponse:
+        body, content_type = render()
+        return response.raw(body, content_type=content_type)
 
     # Registering Exception again replaces rasa_sdk's handler, which put the request body (the
     # tracker: every message of the conversation) into the response and the exception into the log.

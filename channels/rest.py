@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 from channels import erase_requests
 from channels.handoff import pass_on
 from channels.limits import cut_message, cut_notice
+from harbor.core.metrics import MESSAGES, REPLIES
 from harbor.core.pseudonyms import REST_PREFIX
 from harbor.core.settings import rest_token
 
@@ -70,6 +71,7 @@ class TokenRestInput(RestInput):
                 return response.json({"error": f"sender must be text of 1-{MAX_SENDER_CHARS} characters"},
                                      status=400)
             conversation_id = REST_PREFIX + sender.strip()
+            MESSAGES.labels("rest").inc()
             text, was_cut = cut_message(message if isinstance(message, str) else "")
             collector = CollectingOutputChannel()
             if was_cut:
@@ -83,9 +85,12 @@ class TokenRestInput(RestInput):
                 await pass_on(UserMessage(text, collector, conversation_id, input_channel=self.name(),
                                           metadata=metadata), on_new_message, request.app)
             except CancelledError:
+                REPLIES.labels("rest", "failed").inc()
                 log.error("a REST message timed out before the bot answered")
             except Exception:
+                REPLIES.labels("rest", "failed").inc()
                 log.exception("a REST message could not be handled")
+            REPLIES.labels("rest", "sent").inc(len(collector.messages))
             return response.json(collector.messages)
 
         return webhook

@@ -46,6 +46,7 @@ from channels.sms_inbox import SmsInboxWorker
 from channels.sms_store import InboxMessage
 from channels.texts import channel_text
 from harbor.core.gsm7 import to_gsm7
+from harbor.core.metrics import DELIVERY_FAILURES, MESSAGES, OPT_OUTS, REPLIES
 from harbor.core.pseudonyms import SMS_PREFIX, e164, scrubbed, sms_conversation_id
 from harbor.core.settings import TwilioSettings, public_url
 from harbor.core.twilio_gateway import PermanentSendError, RetryableSendError, TwilioGateway
@@ -55,6 +56,8 @@ WEBHOOK_PATH = "/webhooks/sms/webhook"
 SEND_ATTEMPTS = 4
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 FORM_TYPE = "application/x-www-form-urlencoded"
+# Twilio's delivery statuses that mean the text never reached the phone.
+UNDELIVERED_STATUSES = ("failed", "undelivered")
 
 
 def twiml_message(text: str) -> str:
@@ -77,10 +80,12 @@ class TwilioRestOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         if await asyncio.to_thread(sms_store.is_opted_out, recipient_id):
+            REPLIES.labels("sms", "opted_out").inc()
             log.info("not sending to a conversation that texted STOP")
             return
         number = await asyncio.to_thread(sms_store.number_for, recipient_id)
         if number is None:
+            REPLIES.labels("sms", "no_number").inc()
             log.warning("no number on file for an SMS conversation (erased?); reply not sent")
             return
         await self.send_to_number(number, text)
@@ -91,6 +96,7 @@ class TwilioRestOutput(OutputChannel):
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 await gateway.send_sms(number, body)
+                REPLIES.labels("sms", "sent").inc()
                 return
             except PermanentSendError as error:
                 # The number cannot be reached (4xx): retrying will not help; the turn is still saved.
@@ -105,6 +111,8 @@ class TwilioRestOutput(OutputChannel):
     @staticmethod
     def _lost(reason: str) -> None:
         TwilioRestOutput.undelivered += 1
+        REPLIES.labels("sms", "failed").inc()
+        DELIVERY_FAILURES.labels("sms_reply").inc()
         log.error("SMS REPLY NOT DELIVERED %s (undelivered so far: %s)", reason, TwilioRestOutput.undelivered)
 
 
@@ -182,6 +190,8 @@ class SmsInput(InputChannel):
                 return response.text("missing MessageSid or MessageStatus", status=400)
             await asyncio.to_thread(sms_store.record_status, params["MessageSid"], params["MessageStatus"],
                                     params.get("ErrorCode"))
+            if params["MessageStatus"] in UNDELIVERED_STATUSES:
+                DELIVERY_FAILURES.labels("sms_status").inc()
             if params.get("ErrorCode"):
                 log.warning("SMS %s: %s (error %s)", params["MessageSid"], params["MessageStatus"],
                             params["ErrorCode"])
@@ -219,10 +229,11 @@ class SmsInput(InputChannel):
         text, was_cut = cut_message(body)
         if not await asyncio.to_thread(sms_store.accept, message_sid, conversation_id, kind, text, was_cut, number):
             return EMPTY_TWIML  # a retry: handled already
+        MESSAGES.labels("sms").inc()
         if word is not None:
             return await self._keyword(conversation_id, word)
         if kind != "text":
-            return twiml_message(self.texts["utter_sms_media"])
+            return self._answer("utter_sms_media")
         # An opted-out number still reaches the bot: its risk is scored and advocates are paged
         # (DESIGN rule 3); only the replies are held back (TwilioRestOutput checks).
         if self.inbox is not None:
@@ -281,9 +292,15 @@ class SmsInput(InputChannel):
     async def _keyword(self, conversation_id: str, word: str) -> str:
         if word == "stop":
             await asyncio.to_thread(sms_store.set_opted_out, conversation_id, True)
+            OPT_OUTS.inc()
             log.info("a conversation opted out (STOP); nothing more will be sent to it")
             return EMPTY_TWIML  # the carrier sends its own confirmation
         if word == "start":
             await asyncio.to_thread(sms_store.set_opted_out, conversation_id, False)
-            return twiml_message(self.texts["utter_sms_start"])
-        return twiml_message(self.texts["utter_sms_help"])
+            return self._answer("utter_sms_start")
+        return self._answer("utter_sms_help")
+
+    def _answer(self, text_name: str) -> str:
+        """A reply that goes back in the TwiML answer itself (Twilio sends it)."""
+        REPLIES.labels("sms", "sent").inc()
+        return twiml_message(self.texts[text_name])

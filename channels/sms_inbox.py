@@ -80,11 +80,13 @@ class SmsInboxWorker:
     async def _run(self) -> None:
         log.info("SMS inbox worker started")
         while True:
+            # Cleared before the pass, not after: a poke that lands while the pass reads the database
+            # must wake the next pass, not be wiped and left for the poll.
+            self._wake.clear()
             try:
                 await self._dispatch()
             except Exception:  # a bad pass must not end the inbox; the next pass retries
                 log.exception("SMS inbox pass failed; retrying")
-            self._wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
 

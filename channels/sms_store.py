@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, select, update
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -130,6 +130,13 @@ def conversations_waiting(now: datetime) -> list[str]:
             if conversation_id is not None:
                 seen.setdefault(conversation_id, None)
         return list(seen)
+
+
+def inbox_depth() -> int:
+    """Messages accepted and not yet handled (pending, or being handled): the /metrics gauge."""
+    with session_scope() as session:
+        return int(session.scalar(select(func.count(InboxMessage.id))
+                                  .where(InboxMessage.status.in_((PENDING, HANDLING)))) or 0)
 
 
 def _claimable(now: datetime):  # type: ignore[no-untyped-def]

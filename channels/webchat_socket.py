@@ -42,6 +42,7 @@ from channels.limits import cut_message, cut_notice
 from channels.texts import channel_text
 from channels.web_sessions import SessionTokens, SocketSessions, new_conversation_id, resume
 from channels.web_wording import for_web
+from harbor.core.metrics import MESSAGES, REPLIES
 from harbor.core.pseudonyms import WEB_PREFIX
 
 log = logging.getLogger("harbor.webchat")
@@ -109,6 +110,7 @@ class WebChatSocket(SocketIOInput):
             return response.json({"status": "ok"})
 
         async def to_page(conversation_id: str, text: str) -> None:
+            REPLIES.labels("web", "sent").inc()
             await sio.emit(self.bot_message_evt, {"text": for_web(text)}, room=conversation_id)
 
         @socket_blueprint.listener("after_server_start")
@@ -152,6 +154,7 @@ class WebChatSocket(SocketIOInput):
             conversation_id = self.sockets.conversation(sid)
             if conversation_id is None or not isinstance(data, dict) or not isinstance(data.get("message"), str):
                 return  # no issued session, no message: nothing is processed
+            MESSAGES.labels("web").inc()
             text, was_cut = cut_message(data["message"])
             if was_cut:
                 await self._say(sid, cut_notice())
@@ -187,6 +190,7 @@ class WebChatSocket(SocketIOInput):
     async def _say(self, sid: str, text: str) -> None:
         """A message from Harbor itself, to this socket only; not in the tracker, hence "local"."""
         assert self.sio is not None
+        REPLIES.labels("web", "sent").inc()
         await self.sio.emit(self.bot_message_evt, {"text": for_web(text), "local": True}, room=sid)
 
     def get_output_channel(self) -> WebChatOutput | None:
@@ -200,6 +204,7 @@ class WebChatOutput(SocketIOOutput):
     async def _send_message(self, socket_id: str, response: Any) -> None:
         if isinstance(response, dict) and isinstance(response.get("text"), str):
             response = {**response, "text": for_web(response["text"])}
+        REPLIES.labels("web", "sent").inc()
         await super()._send_message(socket_id, response)
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
+from harbor.core.metrics import ESCALATIONS, LEVELS, TIME_TO_ACK, label, on_commit
 from harbor.core.risk_levels import ESCALATING_LEVELS, rank
 from harbor.core.settings import HotlineConfig
 from hotline.models import (
@@ -108,6 +109,13 @@ def enqueue_page(session: Session, escalation: Escalation, advocate: Advocate | 
     return True
 
 
+def page_kind(idempotency_key: str) -> str:
+    """What a page is, from its key (see enqueue_page): the escalation's first page, a re-page, or a storm alert."""
+    if idempotency_key.startswith(STORM_KEY_PREFIX):
+        return "storm_alert"
+    return "first" if "-s0-" in idempotency_key else "repage"
+
+
 def open_or_update(session: Session, conversation_id: str, channel: str, level: str,
                    categories: list[str], config: HotlineConfig, now: datetime) -> Opened:
     """Open an escalation for the conversation, or update its open one; pages go into the outbox."""
@@ -159,6 +167,8 @@ def _update(session: Session, existing: Escalation, level: str, categories: list
 
 
 def _page_new(session: Session, escalation: Escalation, config: HotlineConfig, now: datetime) -> Opened:
+    level = label(escalation.level, LEVELS)
+    on_commit(session, lambda: ESCALATIONS.labels(level).inc())
     on_call = who_is_on_call(session, now)
     recent, first_id = _recent_openings(session, now)
     # Danger right now is never held: a flood must not silence the one message that cannot wait.
@@ -309,6 +319,8 @@ def mark_acknowledged(session: Session, escalation: Escalation, by: str, now: da
     escalation.acknowledged_by = by
     escalation.next_action_at = None
     escalation.updated_at = now
+    waited, level = max(0.0, (now - escalation.created_at).total_seconds()), label(escalation.level, LEVELS)
+    on_commit(session, lambda: TIME_TO_ACK.labels(level).observe(waited))
     # A storm alert is not cancelled: it is about the whole storm, not this one escalation.
     session.execute(update(Page).where(_escalation_pages(escalation.id), Page.status.in_((PENDING, HELD)))
                     .values(status=CANCELLED), execution_options={"synchronize_session": "fetch"})

@@ -17,7 +17,9 @@ run at once:
 - an ACK (by text or CLI) cancels the escalation's pending and held pages in the same
   transaction, so nothing about it is sent afterwards (a page already claimed finishes);
 - pages carry ids, levels and links only (hotline/pages.py, GSM-7); the worker's log names a
-  page by id and a recipient by the last two digits of the number, never the full number.
+  page by id and a recipient by the last two digits of the number, never the full number;
+- after a good pass the worker rewrites its heartbeat (hotline/heartbeat.py), so readiness checks
+  anywhere can tell that pages are going out.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from typing import Protocol
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import sessionmaker
 
+from harbor.core.metrics import DELIVERY_FAILURES, PAGE_LATENCY
 from harbor.core.pseudonyms import mask_number, scrubbed
 from harbor.core.settings import HotlineConfig
 from harbor.core.twilio_gateway import PermanentSendError, RetryableSendError
-from hotline.escalations import enqueue_page, release_after_storm
+from hotline import heartbeat
+from hotline.escalations import enqueue_page, page_kind, release_after_storm
 from hotline.models import FAILED, OPEN, PENDING, SENDING, SENT, Escalation, Page
 from hotline.pages import reference_marker
 from hotline.roster import who_is_on_call
@@ -96,6 +100,7 @@ class PagerWorker:
         self.sent = 0
         self.failed = 0
         self._released: list[datetime] = []  # when held escalations were let out (rate-limited)
+        self._last_beat: datetime | None = None
 
     async def run_once(self) -> int:
         """One pass: advance timers, release what a passed storm held, then deliver every due page."""
@@ -114,10 +119,21 @@ class PagerWorker:
         while not stop.is_set():
             try:
                 await self.run_once()
+                self.beat()
             except Exception:  # a bad pass must not end paging; the next pass retries
                 log.exception("pager pass failed; retrying")
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=self.config.poll_seconds)
+
+    def beat(self) -> None:
+        """The heartbeat, at most every BEAT_EVERY_SECONDS: only a pass that went through gets here."""
+        now = self.clock()
+        if self._last_beat is not None and (now - self._last_beat).total_seconds() < heartbeat.BEAT_EVERY_SECONDS:
+            return
+        interval = max(self.config.poll_seconds, heartbeat.BEAT_EVERY_SECONDS)
+        with self.sessions() as session:
+            heartbeat.beat(session, heartbeat.PAGER, now, interval)
+        self._last_beat = now
 
     # --- escalation timers ---------------------------------------------------------------
     def release_held(self) -> None:
@@ -221,15 +237,19 @@ class PagerWorker:
             session.commit()
 
     def _finish(self, page: Page, status: str, sid: str | None = None, error: str | None = None) -> None:
+        now = self.clock()
         with self.sessions() as session:
             session.execute(update(Page).where(Page.id == page.id).values(
                 status=status, provider_sid=sid, last_error=error, lease_until=None,
-                sent_at=self.clock() if status == SENT else None))
+                sent_at=now if status == SENT else None))
             session.commit()
         if status == SENT:
+            PAGE_LATENCY.labels(page_kind(page.idempotency_key)).observe(
+                max(0.0, (now - page.created_at).total_seconds()))
             self.sent += 1
             log.info("page %s for ESC-%s sent (%s)", page.id, page.escalation_id, sid)
         else:
+            DELIVERY_FAILURES.labels("page").inc()
             self.failed += 1
             log.error("PAGE FAILED: page %s for ESC-%s: %s (failed so far: %s)", page.id,
                       page.escalation_id, error, self.failed)

@@ -1,7 +1,8 @@
 """A directory database written before HSDS 3.0 ids (slug ids, last_verified) moved to today's tables.
 
-create_all adds missing tables but never changes existing ones, so a database that Harbor filled
-before would fail on its first query. Its directory tables are written out in the old export
+Such a database predates migrations too, and its directory tables differ from their baseline, so it
+is moved before the migrations adopt it (`harbor db upgrade` and every `harbor resources` command
+call this on the bare engine first). Its directory tables are written out in the old export
 layout (which import still reads), dropped, created anew and imported back: ids become the UUIDs
 a fresh seed gives, so the seed merges onto them and imported rows keep theirs. The old rows stay
 on disk in that folder, named in the message, in case anything fails after the drop.
@@ -17,13 +18,16 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from harbor.core.db import create_schema
+from harbor.core.schema import check_adoptable, current
 from resources_db.models import TABLES
 
 
 def ensure_current(engine: Engine, backup_root: Path) -> Path | None:
-    """The explicit step every `harbor resources` command (and so `harbor up`, through its seed child)
-    takes before it touches the directory: a database in the old layout is moved, and the folder
-    that keeps its old rows is returned; None when there was nothing to move."""
+    """The explicit step `harbor db upgrade` (and so `harbor up`) and every `harbor resources` command
+    take before the migrations run: a database in the old layout is moved, and the folder that keeps
+    its old rows is returned; None when there was nothing to move. Give it `harbor.core.db.bare_engine`:
+    `engine_for` would try to adopt the old layout first, and refuse."""
     return upgrade(engine, backup_root) if needs_upgrade(engine) else None
 
 
@@ -39,6 +43,9 @@ def upgrade(engine: Engine, backup_root: Path) -> Path:
     from resources_db.hsds import import_package
     from resources_db.hsds.values import to_text
 
+    with engine.connect() as connection:
+        if current(connection) is None:  # before migrations: the rest must be adoptable before anything is dropped
+            check_adoptable(connection, leaving_out=TABLES)
     present = set(inspect(engine).get_table_names())
     backup = backup_root / f"directory-before-hsds-ids-{datetime.now():%Y%m%d-%H%M%S}"
     backup.mkdir(parents=True)
@@ -53,7 +60,7 @@ def upgrade(engine: Engine, backup_root: Path) -> Path:
     for table in reversed(TABLES):  # children first, as foreign keys want
         if table in present:
             TABLES[table].__table__.drop(engine)
-    TABLES["service"].metadata.create_all(engine)
+    create_schema(engine)  # the directory's tables as the newest revision has them, the database adopted
     with Session(engine, future=True) as session:
         import_package(session, backup)
         session.commit()

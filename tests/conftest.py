@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,16 @@ def hotline_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     from tests.hotline.support import database_url_for, sqlite_url
 
     return database_url_for(request.param) or sqlite_url(tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def scratch_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own: a SQLite file, then a PostgreSQL database created for this test and
+    dropped after it (skipped with the reason where no server runs), so nothing shared is touched."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    from tests.scratch_postgres import scratch_postgres
+
+    with scratch_postgres() as url:
+        yield url

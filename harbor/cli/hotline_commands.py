@@ -71,6 +71,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
     pager = commands.add_parser("pager", help="run the pager worker (harbor up starts it)")
     pager.add_argument("--once", action="store_true", help="one pass, then exit")
+    pager.add_argument("--port", type=int, help="port of its /health, /health/ready and /metrics "
+                       "(default $HARBOR_PAGER_PORT or 5056; not served with --once)")
     pager.set_defaults(run=run_pager)
 
 
@@ -205,4 +207,4 @@ def acknowledge(args: argparse.Namespace) -> int:
 def run_pager(args: argparse.Namespace) -> int:
     from harbor.cli.pager_worker import main
 
-    return main(once=args.once)
+    return main(once=args.once, port=args.port)

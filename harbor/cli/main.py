@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from harbor import __version__
 from harbor.cli import (
     console_commands,
+    db_commands,
     hotline_commands,
     links_commands,
     privacy_commands,
@@ -26,7 +27,7 @@ from harbor.cli.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, BadInput, 
 from harbor.core.settings import BadSetting
 
 COMMAND_GROUPS = (server_commands, hotline_commands, console_commands, links_commands, resources_commands,
-                  privacy_commands)
+                  privacy_commands, db_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

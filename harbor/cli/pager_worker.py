@@ -1,4 +1,8 @@
-"""`harbor pager`: the pager worker as its own process (started by `harbor up`)."""
+"""`harbor pager`: the pager worker as its own process (started by `harbor up`).
+
+Its /health, /health/ready (the database answers and the pager's heartbeat is fresh) and /metrics
+are served on HARBOR_HOST:HARBOR_PAGER_PORT (hotline/ops_http.py); if that port cannot be had, it
+says so in the log and pages all the same."""
 
 from __future__ import annotations
 
@@ -9,8 +13,11 @@ import signal
 from datetime import datetime, timedelta
 
 from harbor.core.db import session_factory
-from harbor.core.settings import HotlineConfig, TwilioSettings, var_dir
+from harbor.core.health import Check, database_check
+from harbor.core.settings import HotlineConfig, TwilioSettings, database_url, server_settings, var_dir
 from harbor.core.twilio_gateway import TwilioGateway
+from hotline import ops_http
+from hotline.heartbeat import pager_check
 from hotline.pager import LocalOutbox, PagerWorker
 
 log = logging.getLogger("harbor.pager")
@@ -35,7 +42,11 @@ async def purge_daily(stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), timeout=PURGE_EVERY_SECONDS)
 
 
-async def run_pager(once: bool = False) -> int:
+def readiness_checks() -> list[Check]:
+    return [database_check(database_url()), pager_check()]
+
+
+async def run_pager(once: bool = False, port: int | None = None) -> int:
     settings = TwilioSettings.from_env()
     config = HotlineConfig.from_env()
     if settings.configured:
@@ -51,6 +62,8 @@ async def run_pager(once: bool = False) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     purger = None if once else asyncio.create_task(purge_daily(stop))
+    here = server_settings(pager_port=port)
+    ops = None if once else await ops_http.serve(here.host, here.pager_port, readiness_checks)
     try:
         if once:
             await worker.run_once()
@@ -59,12 +72,14 @@ async def run_pager(once: bool = False) -> int:
     finally:
         if purger is not None:
             purger.cancel()
+        if ops is not None:
+            await ops.cleanup()
         if isinstance(sender, TwilioGateway):
             await sender.close()
     log.info("pager stopped: %s sent, %s failed", worker.sent, worker.failed)
     return 0
 
 
-def main(once: bool = False) -> int:
+def main(once: bool = False, port: int | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return asyncio.run(run_pager(once))
+    return asyncio.run(run_pager(once, port))

@@ -11,7 +11,8 @@ Guarantees:
 - `GET /` answers only once the model is loaded (Sanic opens the port after Rasa's loader ran),
   and if the model could not be loaded the process exits 1 instead of serving without one,
   so readiness needs no token;
-- Rasa's telemetry and error reporting are never initialised (harbor/__init__ also turns them off).
+- Rasa's telemetry and error reporting are never initialised (harbor/__init__ also turns them off);
+- GET /health, /health/ready and /metrics answer at the root (channels/ops.py), without a token.
 """
 
 from __future__ import annotations
@@ -23,9 +24,19 @@ import sys
 from asyncio import AbstractEventLoop
 from pathlib import Path
 
+from channels import ops
 from channels.limits import REQUEST_MAX_BYTES
 from harbor.core.secret_store import private_dir, secret
-from harbor.core.settings import MODEL_PATH, PROJECT_ROOT, rasa_auth_token, redis_url, server_settings, var_dir
+from harbor.core.settings import (
+    MODEL_PATH,
+    PROJECT_ROOT,
+    db_pool_max_overflow,
+    db_pool_size,
+    rasa_auth_token,
+    redis_url,
+    server_settings,
+    var_dir,
+)
 
 log = logging.getLogger("harbor.cli.rasa_server")
 EXIT_NO_MODEL = 1
@@ -50,6 +61,11 @@ async def cap_request_size(app: object, _: AbstractEventLoop) -> None:
     app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES  # type: ignore[attr-defined]
 
 
+def add_ops_routes(app: object, _: AbstractEventLoop) -> None:
+    # main_process_start: the last moment before Sanic freezes its router, and Rasa has no other hook.
+    ops.add_routes(app)  # type: ignore[arg-type]
+
+
 async def exit_without_model(app: object, _: AbstractEventLoop) -> None:
     agent = getattr(app.ctx, "agent", None)  # type: ignore[attr-defined]
     if agent is None or not agent.is_ready():
@@ -66,6 +82,15 @@ def move_legacy_conversation_ids() -> None:
 
     with session_scope() as session:
         move_legacy_ids(session)
+
+
+def bound_tracker_store_pool() -> None:
+    """Rasa's SQLTrackerStore builds its own engine, with pool_size 50 and max_overflow 100 unless
+    SQL_POOL_SIZE and SQL_MAX_OVERFLOW say otherwise (rasa/core/tracker_store.py, create_engine_kwargs;
+    endpoints.yml cannot pass them): one Rasa server could take 150 of PostgreSQL's 100 connections.
+    It gets the bound Harbor's own pools have (harbor/core/settings.py shows how they add up)."""
+    os.environ["SQL_POOL_SIZE"] = str(db_pool_size())
+    os.environ["SQL_MAX_OVERFLOW"] = str(db_pool_max_overflow())
 
 
 def endpoints_file() -> Path:
@@ -93,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     # endpoints.yml interpolates ${HARBOR_ACTIONS_TOKEN} from this process's environment. Set
     # here, after start, it is not even in /proc/<pid>/environ (which shows the starting one).
     os.environ["HARBOR_ACTIONS_TOKEN"] = secret("actions_token")
+    bound_tracker_store_pool()
     auth_token = rasa_auth_token()
     configure_logging()
     move_legacy_conversation_ids()
@@ -107,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         auth_token=auth_token,
         interface=settings.host,
         port=settings.rasa_port,
-        server_listeners=[(cap_request_size, "before_server_start"), (exit_without_model, "after_server_start")],
+        server_listeners=[(add_ops_routes, "main_process_start"), (cap_request_size, "before_server_start"),
+                          (exit_without_model, "after_server_start")],
     )
     return 0
 

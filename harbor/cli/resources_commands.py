@@ -63,11 +63,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 def _directory_ready() -> None:
     """A database from before HSDS 3.0 ids is moved first (resources_db/upgrade.py), saying where
     its old rows are kept (harbor up passes that line on)."""
-    from harbor.core.db import engine_for
+    from harbor.core.db import bare_engine
     from harbor.core.settings import database_url, var_dir
     from resources_db.upgrade import ensure_current
 
-    backup = ensure_current(engine_for(database_url()), var_dir())
+    backup = ensure_current(bare_engine(database_url()), var_dir())
     if backup is not None:
         say(f"the resource directory now has HSDS 3.0 ids; its old rows are kept in {backup}")
 

@@ -33,6 +33,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                     help="action server port (default $HARBOR_ACTIONS_PORT or 5055)")
     up.add_argument("--console-port", type=_port,
                     help="hotline console port (default $HARBOR_CONSOLE_PORT or 8088)")
+    up.add_argument("--pager-port", type=_port,
+                    help="port of the pager's /health and /metrics (default $HARBOR_PAGER_PORT or 5056)")
     up.add_argument("--json", action="store_true", help="print the ready message as one JSON object")
     up.set_defaults(run=start_harbor)
 
@@ -67,7 +69,7 @@ def start_harbor(args: argparse.Namespace) -> int:
         raise BadInput(problem)
     # Everything harbor up and its children create (logs, database, outbox, model) is private.
     os.umask(0o077)
-    settings = server_settings(args.port, args.actions_port, args.console_port)
+    settings = server_settings(args.port, args.actions_port, args.console_port, args.pager_port)
     if not args.no_train:
         say("checking the model (trains only what changed)")
         if train(quiet=args.json) != 0:  # in a child process: spaCy, Rasa, TensorFlow never load here

@@ -85,7 +85,7 @@ def build_children(settings: ServerSettings, model: Path = MODEL_PATH) -> list[C
     )
     pager = Child(
         name="pager",
-        command=[venv_executable("harbor"), "pager"],
+        command=[venv_executable("harbor"), "pager", "--port", str(settings.pager_port)],
         ready_url=None,
         log_path=logs / "pager.log",
         env=common,
@@ -136,6 +136,38 @@ class SeedFailed(RuntimeError):
     pass
 
 
+class UpgradeFailed(RuntimeError):
+    """`harbor db upgrade` refused or failed; `exit_code` is its own (2: the database differs from the baseline)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def upgrade_database(database_url: str) -> str:
+    """Bring the database to the newest schema revision before any process opens it (`harbor db upgrade`).
+
+    A child, like the seed: Alembic and every model stay out of this long-lived process. The processes
+    would each upgrade on first use too; doing it once here puts a refusal in front of the person
+    starting Harbor instead of in four logs."""
+    done = subprocess.run([venv_executable("harbor"), "db", "upgrade", "--json"], cwd=PROJECT_ROOT,
+                          env={**os.environ, **QUIET_ENV, "DATABASE_URL": database_url},
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        reason = lines[-1].removeprefix("harbor: ") if lines else f"exit code {done.returncode}"
+        raise UpgradeFailed(f"upgrading the database schema failed: {reason}", done.returncode)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    said = [f"database schema: at revision {result['revision']}"
+            + (f" (applied {', '.join(result['applied'])})" if result["applied"] else " (no change)")]
+    if result["adopted"]:
+        said.append("a database from before migrations was adopted")
+    if result["directory_backup"]:
+        said.append("the resource directory now has HSDS 3.0 ids; its old rows are kept in "
+                    f"{result['directory_backup']}")
+    return "; ".join(said)
+
+
 def shown_url(url: str) -> str:
     """A database URL fit for a terminal or a log: its password masked."""
     from sqlalchemy.engine import make_url
@@ -175,6 +207,8 @@ def banner(settings: ServerSettings) -> str:
         f"  Hotline console:  {settings.console_local_url}  (accounts: harbor users add NAME --role admin)",
         f"  Database:         {shown_url(settings.database_url)}",
         f"  Pager:            {pager_destination()}",
+        "  Health, metrics:  /health, /health/ready and /metrics on each server above,",
+        f"                    the pager's on {settings.pager_local_url}",
         f"  Logs:             {var_dir() / 'log'}",
         "A process that dies is restarted; see its log. Talk to it in another terminal: .venv/bin/harbor chat",
         "Stop: Ctrl-C",
@@ -188,6 +222,11 @@ def run_up(settings: ServerSettings, say: Callable[[str], None], as_json: bool =
     os.umask(0o077)  # the CLI sets it too; here it also holds for callers of run_up
     secure_var_dir(var_dir())
     ensure_secrets()
+    try:
+        say(upgrade_database(settings.database_url))
+    except UpgradeFailed as failure:
+        say(f"ERROR: {failure}")
+        return failure.exit_code if failure.exit_code in (1, 2) else 1
     try:
         say(load_seed_directory(settings.database_url))
     except SeedFailed as failure:

@@ -1,10 +1,11 @@
 """Harbor's one database: DATABASE_URL, or the embedded SQLite file under var/.
 
 Every table (the directory, escalations and the roster, the SMS inbox and opt-outs, erase requests,
-outreach links) is declared on the one registry `Base`, by the package that owns it. Tables are
-created on first use: `session_factory` runs `create_schema` again whenever a module has declared a
-table since, so whether a table exists never depends on which module a process imported first, and
-this module imports nothing else of Harbor.
+outreach links) is declared on the one registry `Base`, by the package that owns it, and created by a
+migration (harbor/core/migrations/). `engine_for` brings a database to the newest revision the first
+time a process asks for it (harbor/core/schema.py), so every table exists whichever modules a
+process imported, on SQLite and PostgreSQL alike, and this module imports nothing else of Harbor.
+A new table or column therefore needs a revision (`harbor db revision -m ...`); a test fails without.
 """
 
 from __future__ import annotations
@@ -19,34 +20,41 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
-from harbor.core.settings import database_url
+from harbor.core import schema
+from harbor.core.settings import database_url, db_pool_max_overflow, db_pool_size
 
 Base = declarative_base()
 
 _LOCK = threading.Lock()
-# engine URL -> how many tables the registry held when create_schema last ran on it
-_TABLES_CREATED: dict[str, int] = {}
+# URLs this process has brought to the newest revision: one upgrade per URL, then plain engines.
+_UPGRADED: set[str] = set()
 
 
 def create_schema(engine: Engine) -> None:
-    """The explicit create entry point: every table declared so far, created where missing."""
+    """Bring the database to the newest revision now, also when this process did so before (a test that
+    dropped every table, say)."""
     with _LOCK:
-        _create_schema(engine)
+        _upgrade(engine)
 
 
-def _create_schema(engine: Engine) -> None:
-    known = len(Base.metadata.tables)
-    Base.metadata.create_all(engine)
-    _TABLES_CREATED[str(engine.url)] = known
+def _upgrade(engine: Engine) -> None:
+    schema.upgrade(engine)
+    _UPGRADED.add(str(engine.url))
 
 
 def engine_for(url: str) -> Engine:
-    """One engine per URL with every table declared so far, also when threads ask at the same moment."""
+    """One engine per URL on a database at the newest revision, also when threads ask at the same moment."""
     with _LOCK:
         engine = _engine_for(url)
-        if _TABLES_CREATED.get(str(engine.url)) != len(Base.metadata.tables):
-            _create_schema(engine)
+        if str(engine.url) not in _UPGRADED:
+            _upgrade(engine)
         return engine
+
+
+def bare_engine(url: str) -> Engine:
+    """The same engine without the upgrade: for what must look at a database before it is migrated
+    (`harbor db current`, the move of a directory from before HSDS ids)."""
+    return _engine_for(url)
 
 
 @lru_cache(maxsize=8)
@@ -69,7 +77,10 @@ def _engine_for(url: str) -> Engine:
             cursor.execute("PRAGMA cache_size=-32000")
             cursor.close()
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+    # Bounded pools: every process of every replica holds one; the sum must stay under PostgreSQL's
+    # max_connections (settings.db_pool_size says how the defaults add up).
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True,
+                         pool_size=db_pool_size(), max_overflow=db_pool_max_overflow())
 
 
 def reachable(url: str) -> bool:

@@ -43,6 +43,37 @@ def test_postgres_url() -> str:
     return os.environ.get("HARBOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+# PostgreSQL refuses connections past max_connections (default 100, of which 3 are kept for
+# superusers). Each replica runs 5 pools: Harbor's engine in the Rasa server, action server, pager and
+# console, plus Rasa's own tracker store engine in the Rasa server, which harbor/cli/rasa_server.py
+# bounds with the same two numbers. At most pool_size + max_overflow connections each:
+# 5 pools x (3 + 2) = 25 per replica, so 3 replicas hold at most 75, leaving 22 for `harbor` commands,
+# migrations, backups and psql. More replicas: lower these, or raise max_connections (or add PgBouncer).
+DEFAULT_DB_POOL_SIZE = 3
+DEFAULT_DB_MAX_OVERFLOW = 2
+
+
+def db_pool_size() -> int:
+    """HARBOR_DB_POOL_SIZE: connections each process keeps open to PostgreSQL (not used for SQLite)."""
+    return _whole_number("HARBOR_DB_POOL_SIZE", DEFAULT_DB_POOL_SIZE, minimum=1)
+
+
+def db_pool_max_overflow() -> int:
+    """HARBOR_DB_MAX_OVERFLOW: connections a process may open beyond its pool under load, closed after use."""
+    return _whole_number("HARBOR_DB_MAX_OVERFLOW", DEFAULT_DB_MAX_OVERFLOW, minimum=0)
+
+
+def _whole_number(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadSetting(f"{name} must be a whole number of connections, not {raw!r}") from None
+    if value < minimum:
+        raise BadSetting(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
 def redis_url() -> str:
     """REDIS_URL: when set, replicas share Rasa's conversation locks in Redis (empty: one process, in memory)."""
     return os.environ.get("REDIS_URL", "").strip()
@@ -94,6 +125,7 @@ class ServerSettings:
     actions_port: int
     database_url: str
     console_port: int = 8088
+    pager_port: int = 5056
 
     @property
     def rasa_url(self) -> str:
@@ -108,18 +140,24 @@ class ServerSettings:
         return f"http://{self.host}:{self.console_port}"
 
     @property
+    def pager_local_url(self) -> str:
+        return f"http://{self.host}:{self.pager_port}"
+
+    @property
     def rest_webhook_url(self) -> str:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
 
 def server_settings(rasa_port: int | None = None, actions_port: int | None = None,
-                    console_port: int | None = None) -> ServerSettings:
+                    console_port: int | None = None, pager_port: int | None = None) -> ServerSettings:
     return ServerSettings(
         host=os.environ.get("HARBOR_HOST", "127.0.0.1"),
         rasa_port=rasa_port or int(os.environ.get("HARBOR_RASA_PORT", "5005")),
         actions_port=actions_port or int(os.environ.get("HARBOR_ACTIONS_PORT", "5055")),
         database_url=database_url(),
         console_port=console_port or int(os.environ.get("HARBOR_CONSOLE_PORT", "8088")),
+        # The pager's only HTTP: /health, /health/ready and /metrics.
+        pager_port=pager_port or int(os.environ.get("HARBOR_PAGER_PORT", "5056")),
     )
 
 

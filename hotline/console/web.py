@@ -17,6 +17,9 @@ import aiohttp_sse
 from aiohttp import web
 from aiohttp_session import get_session
 
+from harbor.core.health import Check, database_check
+from harbor.core.settings import database_url
+from hotline import ops_http
 from hotline.console import accounts, audit, escalation_views, queue, supervisor_views, transfers
 from hotline.console.accounts import ADMIN, ADVOCATE
 from hotline.console.rendering import HERE, KEEPALIVE_SECONDS, POLL_SECONDS, csv_cell, db, live, page
@@ -29,14 +32,11 @@ from hotline.console.web_security import (
     sessions,
     start_session,
 )
+from hotline.heartbeat import pager_check
 
 THROTTLE = web.AppKey("throttle", LoginThrottle)
 PROXIES = web.AppKey("proxies", frozenset)
 TARGETS = web.AppKey("targets", dict)
-
-
-async def health(_: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
 
 
 async def login_form(request: web.Request) -> web.Response:
@@ -136,13 +136,19 @@ async def audit_csv(request: web.Request) -> web.Response:
                         headers={"Content-Disposition": 'attachment; filename="harbor-audit.csv"'})
 
 
+def readiness_checks() -> list[Check]:
+    # The pager is reported but does not make the console unready: when pages stop, the console is
+    # where advocates must still see the queue.
+    return [database_check(database_url()), pager_check(required=False)]
+
+
 def make_app(targets: dict[str, int] | None = None, secure_cookies: bool = False,
              urgent_cap: int = 3, proxies: frozenset[str] = frozenset()) -> web.Application:
     app = web.Application(middlewares=[security_headers, sessions(secure_cookies), guard], client_max_size=64 * 1024)
     app[THROTTLE] = LoginThrottle()
     app[PROXIES] = proxies
     app[TARGETS] = targets or dict(queue.DEFAULT_TARGETS)
-    app.router.add_get("/health", health)
+    ops_http.add_routes(app, readiness_checks)
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)

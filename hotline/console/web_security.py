@@ -35,7 +35,8 @@ LOGIN_FAILURES_ALLOWED = 5  # per user name from one address
 LOGIN_FAILURES_PER_ADDRESS = 30  # an office behind one address has many advocates
 ABSOLUTE_SECONDS = 12 * 3600  # a session ends after 12 hours whatever happens
 LOGIN_WINDOW_SECONDS = 15 * 60
-PUBLIC_PATHS = ("/login", "/health", "/static/")
+# /metrics and /health/ready carry no personal data; deploy/ keeps them off the public proxy all the same.
+PUBLIC_PATHS = ("/login", "/health", "/health/ready", "/metrics", "/static/")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",

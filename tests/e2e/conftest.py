@@ -116,7 +116,7 @@ def _pump(stream, sink: list[str]) -> None:
 def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, project_root: Path,
            fake_twilio: FakeTwilio) -> Iterator[RunningHarbor]:
     var_dir = tmp_path_factory.mktemp("harbor-var")
-    rasa_port, actions_port, console_port = free_port(), free_port(), free_port()
+    rasa_port, actions_port, console_port, pager_port = free_port(), free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "HARBOR_VAR_DIR": str(var_dir),
@@ -140,7 +140,8 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
     assert loaded.returncode == 0, loaded.stderr
     process = subprocess.Popen(
         [venv_executable("harbor"), "up", "--no-train",
-         "--port", str(rasa_port), "--actions-port", str(actions_port), "--console-port", str(console_port)],
+         "--port", str(rasa_port), "--actions-port", str(actions_port), "--console-port", str(console_port),
+         "--pager-port", str(pager_port)],
         cwd=project_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     output: list[str] = []

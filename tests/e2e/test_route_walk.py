@@ -24,8 +24,15 @@ OPEN_RASA = {
     ("GET", "/socket.io"): "web chat transport: Harbor issues and signs every session (test_webchat_sessions)",
     ("POST", "/socket.io"): "web chat transport (polling)",
     ("OPTIONS", "/socket.io"): "web chat transport (CORS preflight)",
+    ("GET", "/health"): "liveness: no data",
+    ("GET", "/health/ready"): "readiness: names of checks and ages, no personal data (deploy/ keeps it off the proxy)",
+    ("GET", "/metrics"): "Prometheus counters with fixed labels, no personal data (deploy/ keeps it off the proxy)",
 }
-OPEN_ACTIONS = {("GET", "/health"): "action server health: no data"}
+OPEN_ACTIONS = {
+    ("GET", "/health"): "action server health: no data",
+    ("GET", "/health/ready"): "readiness: whether the database answers",
+    ("GET", "/metrics"): "Prometheus counters with fixed labels, no personal data",
+}
 
 
 def _concrete(path: str) -> str:
@@ -54,9 +61,12 @@ def _routes(app) -> list[tuple[str, str]]:
 def test_every_rasa_server_route_is_locked_or_allowed_for_a_reason(harbor: RunningHarbor, monkeypatch):
     from rasa.core.run import configure_app, create_http_input_channels
 
+    from channels import ops
+
     for key, value in harbor.env.items():
         monkeypatch.setenv(key, value)
     app = configure_app(create_http_input_channels(None, "credentials.yml"), None, "route-walk", True)
+    ops.add_routes(app)  # as harbor/cli/rasa_server.py does before the server starts
     routes = _routes(app)
     assert ("POST", "/webhooks/rest/webhook") in routes and ("POST", "/webhooks/sms/webhook") in routes
     assert not set(OPEN_RASA) - set(routes), "allow list names routes that no longer exist"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import Column, MetaData, Table, Text, create_engine, func, select
 
-from harbor.core.db import engine_for, session_factory
+from harbor.core import schema
+from harbor.core.db import bare_engine, session_factory
 from resources_db.ids import harbor_id
 from resources_db.models import TABLES, Schedule, Service
 from resources_db.seed import load_seed
@@ -39,7 +40,9 @@ def old_database(path: Path) -> str:
 def test_an_old_directory_gets_uuid_ids_and_keeps_every_row(tmp_path, monkeypatch):
     monkeypatch.setenv("HARBOR_VAR_DIR", str(tmp_path / "var"))
     url = old_database(tmp_path / "old.db")
-    backup_kept = ensure_current(engine_for(url), tmp_path / "var")
+    backup_kept = ensure_current(bare_engine(url), tmp_path / "var")
+    with bare_engine(url).connect() as connection:  # moved, then migrated: at the newest revision
+        assert schema.current(connection) == schema.head()
     with session_factory(url)() as session:
         counts = {name: session.scalar(select(func.count()).select_from(model)) for name, model in TABLES.items()}
         service = session.get(Service, harbor_id("service", "cast-residential"))
@@ -53,7 +56,7 @@ def test_an_old_directory_gets_uuid_ids_and_keeps_every_row(tmp_path, monkeypatc
     assert counts["service"] == 43 and counts["schedule"] == 1
     (backup,) = (tmp_path / "var").glob("directory-before-hsds-ids-*")
     assert (backup / "service.csv").exists()
-    assert backup == backup_kept and ensure_current(engine_for(url), tmp_path / "var") is None  # once only
+    assert backup == backup_kept and ensure_current(bare_engine(url), tmp_path / "var") is None  # once only
 
 
 def test_harbor_up_says_where_the_old_rows_are_kept(tmp_path, monkeypatch):

@@ -19,7 +19,7 @@ from hotline.models import ACKNOWLEDGED, CANCELLED, CLOSED, Escalation, Page
 from tests.hotline.console.conftest import PASSWORD, csrf_of
 from tests.hotline.support import config
 
-PUBLIC = {"/login", "/health"}
+PUBLIC = {"/login", "/health", "/health/ready", "/metrics"}
 ADMIN_ONLY = {"/audit", "/audit.csv"}
 SUPERVISOR_UP = {"/roster", "/figures", "/figures.csv"}
 
