@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.escalation import escalate
+from bot.actions.facts import ROLE_BY_INTENT
 from bot.actions.resources import INTENT_CATEGORY, start_search_events
 
 CHECK_IN_INTENT = "risk_check_in"
@@ -49,8 +50,14 @@ def recent_check_in(tracker: Tracker) -> bool:
 
 
 def _adult(tracker: Tracker) -> bool:
+    """Said in their words, else known from before, else implied by what the worrying message asks
+    ("she keeps going back to him, what do we do" asks what only a caregiver asks)."""
     said = [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "role"]
-    return (said[0] if said else tracker.get_slot("role")) in ("caregiver", "provider")
+    role = said[0] if said else tracker.get_slot("role")
+    if role is None:
+        asked = (tracker.latest_message.get("risk") or {}).get("classifier_intent")
+        role = ROLE_BY_INTENT.get(asked or "")
+    return role in ("caregiver", "provider")
 
 
 def _concern_categories(tracker: Tracker) -> list[str]:

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 3
 MAX_KEPT = 12  # results kept for MORE beyond the first page
+MAX_LOCAL_NAMED = 4  # local programs named again when none is left
 INTENT_CATEGORY = {"need_shelter": "emergency_shelter", "need_food": "food", "need_health": "medical"}
 # Needs a residential program does not meet for someone outside it: never a shelter for a clinic.
 WALK_IN_NEEDS = {"food", "medical"}
@@ -225,12 +226,14 @@ class ActionSearchResources(Action):
             if place and not any(hit.scope == LOCAL for hit in hits):
                 none_near = f"utter_resource_none_local_{category}" if category in WALK_IN_NEEDS else None
                 dispatcher.utter_message(response=none_near or "utter_resource_none_local")
+        local = [f"{hit.name} ({hit.city})" if hit.city else hit.name for hit in hits if hit.scope == LOCAL]
+        remembered = SlotSet("resource_local", [place.label, category or "", *local] if place else None)
         messages = [format_hit(hit, number) for number, hit in enumerate(hits, start=1)]
         for message in messages[:PAGE_SIZE]:
             dispatcher.utter_message(text=message)
         rest = messages[PAGE_SIZE:PAGE_SIZE + MAX_KEPT]
         dispatcher.utter_message(response="utter_resource_more_prompt" if rest else "utter_resource_end")
-        return [*reset, SlotSet("resource_more", rest or None)]
+        return [*reset, SlotSet("resource_more", rest or None), remembered]
 
 
 def send_more_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict] | None:
@@ -238,8 +241,36 @@ def send_more_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
     waiting = tracker.get_slot("resource_more") or []
     if not waiting:
         return None
+    remembered = tracker.get_slot("resource_local") or []
+    if asks_for_others(tracker.latest_message.get("text")) and len(remembered) > 1 and not any(
+            any(name.split(" (")[0] in message for name in remembered[1:]) for message in waiting):
+        # "any others" wants more programs near them; what is left is only statewide and national lines.
+        return no_other_local(dispatcher, tracker)
     for message in waiting[:PAGE_SIZE]:
         dispatcher.utter_message(text=message)
     rest = waiting[PAGE_SIZE:]
     dispatcher.utter_message(response="utter_resource_more_prompt" if rest else "utter_resource_end")
     return [SlotSet("resource_more", rest or None)]
+
+
+_OTHERS = re.compile(r"\b(?:others?|other (?:ones?|places?|spots?|programs?|options?)|anything else|otros?|otras?)\b",
+                     re.IGNORECASE)
+
+
+def asks_for_others(text: str | None) -> bool:
+    """"any others", "other places?": more programs, not the next page of whatever was said last."""
+    return bool(_OTHERS.search(text or ""))
+
+
+def no_other_local(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict] | None:
+    """No local program is left to show: say so, name the ones near them again (or that none is listed
+    near them), and who finds others. The slot holds [place, category, names...]."""
+    remembered = tracker.get_slot("resource_local") or []
+    if len(remembered) < 2:
+        return None
+    where, names = remembered[0], remembered[2:]
+    if not names:  # none was near them, and the search already said so
+        return None
+    dispatcher.utter_message(response="utter_resource_no_other_local", where=where,
+                             names="; ".join(names[:MAX_LOCAL_NAMED]))
+    return []

@@ -72,6 +72,8 @@ def answer_as(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, d
     if intent == "create_safety_plan":
         dispatcher.utter_message(response="utter_safety_plan_intro")
         return [FollowupAction("safety_plan_form")]
+    if intent == "ask_caregiver_support":
+        return [FollowupAction("action_caregiver_support")]
     if intent == "show_safety_plan":
         return [FollowupAction("action_show_safety_plan")]
     if intent == "inform":  # "he's 15, we live in Hanford": where and how old, as ActionHandleInform takes it

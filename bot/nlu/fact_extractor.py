@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.facts import facts
-from bot.nlu.language import SPANISH, language_of, spanish_intent
+from bot.nlu.language import SPANISH, language_of, looks_spanish, spanish_intent
 
 CHOICE = re.compile(r"^\s*(?:option\s*|number\s*|#)?(?:1|2|one|two|first|second|the first(?: one)?|"
                     r"the second(?: one)?)\s*[.!]*\s*$", re.IGNORECASE)
@@ -41,6 +41,13 @@ EXTRACTOR_NAME = "FactExtractor"
 def _entity(kind: str, value: str, start: int, end: int) -> dict[str, Any]:
     return {ENTITY_ATTRIBUTE_TYPE: kind, ENTITY_ATTRIBUTE_VALUE: value, ENTITY_ATTRIBUTE_START: start,
             ENTITY_ATTRIBUTE_END: end, ENTITY_ATTRIBUTE_CONFIDENCE: 1.0, EXTRACTOR: EXTRACTOR_NAME}
+
+
+NOT_ENGLISH = "other_language"  # the English model's intent for a message in another language
+
+
+def _intent_name(message: Message) -> str | None:
+    return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -56,6 +63,8 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             entities = [e for e in message.get(ENTITIES, []) if e.get(EXTRACTOR) != EXTRACTOR_NAME]
             entities += [_entity(f.entity, f.value, f.start, f.end) for f in facts(text)]
             language = language_of(text)
+            if language is None and _intent_name(message) == NOT_ENGLISH and looks_spanish(text):
+                language = SPANISH
             if language:
                 entities.append(_entity("language", language, 0, len(text)))
             message.set(ENTITIES, entities, add_to_output=True)

@@ -82,6 +82,8 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"tia|uncle|guardian|caregiver|carer|step ?mom|step ?dad|foster)\b(?!\s+(?:care|home|youth|kid))")),
     (CAREGIVER, re.compile(rf"\b(?:my|our)\s+(?:\d{{1,2}}\s*(?:yo|year old)\s+)?(?:foster\s+|adopted\s+|adoptive\s+|"
                            rf"grand|step\s*)?{_CHILD}\b")),
+    (CAREGIVER, re.compile(r"\b(?:(?:\d{1,2}|two|three|four|five|six)\s+(?:teens|kids|youth|girls|boys)|foster kids)\s+"
+                           r"(?:in|at)\s+(?:my|our)\s+(?:home|house|care)\b|\bi (?:foster|have fostered)\b")),
     (YOUTH, re.compile(
         r"\b(?:my|our)\s+(?:foster (?:mom|mother|dad|father|parents?|family|home)|social worker|case ?worker|"
         r"case manager|po\b|probation officer|group home|placement|pimp|boyfriend|bf|girlfriend|gf|daddy|"

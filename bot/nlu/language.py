@@ -27,6 +27,9 @@ SPANISH_INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("need_food", re.compile(r"\b(?:comida|comer|hambre|despensa|alimentos?|food)\b")),
     ("need_health", re.compile(r"\b(?:clinica|doctora?|medic[oa]|salud|embarazada|embarazo|enferm[oa]|dentista|"
                                r"hospital|pastilla|anticonceptiv\w*|prueba)\b")),
+    # "hay mas?" after a list: the next results. Only a short message, so "hay mas comida" is food.
+    ("more", re.compile(r"^\W*(?:y |hay |tienes |dame |ver |muestrame )?(?:mas|otros?|otras?|siguientes?)"
+                        r"(?: opciones| lugares| programas)?\W*$")),
     ("ask_crisis_numbers", re.compile(r"\b(?:numero|telefono|linea|llamar|hablar con alguien|persona real|"
                                       r"una persona|ayuda|ayudame|auxilio)\b")),
     ("greet", re.compile(r"^(?:hola|buenas|buenos dias|buenas tardes|buenas noches|que onda|oye)\b")),
@@ -73,3 +76,11 @@ def spanish_intent(text: str) -> str:
         if pattern.search(plain):
             return intent
     return "spanish_other"
+
+
+def looks_spanish(text: str) -> bool:
+    """Spanglish the detector was unsure of ("necesito una clinica, creo que estoy pregnant"): Spanish
+    when it uses Spanish words Harbor knows. Used only where the English model already said the
+    message is not English."""
+    plain = _plain(text)
+    return bool(_SPANISH_MARKERS.search(plain)) or any(p.search(plain) for _, p in SPANISH_INTENTS[:-3])

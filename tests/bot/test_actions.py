@@ -49,6 +49,27 @@ def test_more_after_a_single_page_answer_says_no_more():
     assert run(ActionMore(), tracker(history))[0][0]["response"] == "utter_no_more"
 
 
+def test_more_after_a_question_between_returns_to_the_waiting_search_results():
+    history = [user("food in oakland", "need_food"), bot("utter_resource_more_prompt"),
+               user("do i need id", "q"), bot("utter_b"), user("more", "more")]
+    messages, events = run(ActionMore(), tracker(history, slots={"resource_more": ["4) Pantry", "5) Kitchen"]}))
+    assert [m.get("text") for m in messages[:2]] == ["4) Pantry", "5) Kitchen"]
+    assert {"event": "slot", "name": "resource_more", "value": None, "timestamp": None} in events
+
+
+def test_any_others_when_only_national_lines_are_left_names_the_local_programs_again():
+    history = [user("bed in LA", "need_shelter"), bot("utter_resource_more_prompt"),
+               user("can i call for him", "q"), bot("utter_a"), user("any others", "more")]
+    slots = {"resource_more": ["3) National Human Trafficking Hotline (national): 24/7 help."],
+             "resource_local": ["Los Angeles, CA", "emergency_shelter", "Children of the Night (Van Nuys)"]}
+    messages, _ = run(ActionMore(), tracker(history, slots=slots, text="any others"))
+    assert messages[0]["response"] == "utter_resource_no_other_local"
+    assert messages[0]["names"] == "Children of the Night (Van Nuys)" and messages[0]["where"] == "Los Angeles, CA"
+    # plain MORE still turns the page of the answer just given
+    messages, _ = run(ActionMore(), tracker(history, slots=slots, text="more"))
+    assert messages[0]["response"] == "utter_a_2"
+
+
 def test_more_at_the_start_of_a_conversation():
     assert run(ActionMore(), tracker([user("more", "more")]))[0][0]["response"] == "utter_no_more"
 

@@ -7,6 +7,7 @@ import asyncio
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.caregivers import ActionCaregiverSupport
 from bot.actions.check_in import ActionCheckIn, recent_check_in
 from bot.actions.facts import ActionHandleInform, ActionValidateSlotMappings
 from bot.actions.resources import start_search_events
@@ -71,3 +72,28 @@ def test_a_second_worry_right_after_a_check_in_escalates_instead_of_asking_again
     assert followups(events) == ["check_in_form"]
     again = tracker("he gets mad a lot", "risk_check_in", events=[worry, plain, worry])
     assert recent_check_in(again)
+
+
+def test_a_worry_that_asks_what_only_a_caregiver_asks_is_answered_not_met_with_are_you_safe():
+    worried = tracker("she keeps going back to him no matter what we do", "risk_check_in")
+    worried.latest_message["risk"] = {"classifier_intent": "ask_relapse", "level": "concern"}
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionCheckIn().run(dispatcher, worried, {"responses": {"utter_ask_relapse": []}}))
+    assert "check_in_form" not in followups(events)
+    assert dispatcher.messages[0]["response"] == "utter_ask_relapse"
+    youth = tracker("my bf keeps going back on what he said", "risk_check_in", [entity("role", "youth")])
+    youth.latest_message["risk"] = {"classifier_intent": "ask_relapse", "level": "concern"}
+    assert followups(asyncio.run(ActionCheckIn().run(CollectingDispatcher(), youth, {}))) == ["check_in_form"]
+
+
+def test_caregiver_support_lists_local_programs_only_when_the_place_is_known():
+    dispatcher = CollectingDispatcher()
+    known = tracker("is there support for foster parents around here", "ask_caregiver_support",
+                    slots={"known_place": "stockton"})
+    events = asyncio.run(ActionCaregiverSupport().run(dispatcher, known, {}))
+    assert dispatcher.messages[0]["response"] == "utter_ask_caregiver_support"
+    assert followups(events) == ["resource_form"]
+    values = slot_values(events)
+    assert values["resource_category"] == "caregiver_support" and values["resource_place"] == "stockton"
+    unknown = tracker("im so tired of all this as a foster mom", "ask_caregiver_support")
+    assert followups(asyncio.run(ActionCaregiverSupport().run(CollectingDispatcher(), unknown, {}))) == []

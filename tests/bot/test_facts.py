@@ -29,6 +29,7 @@ def said(text: str) -> dict[str, str]:
                                            "gender": "lgbtq"}),
     ("stockton. is there somewhere i can go he wont find me", {"place": "stockton", "help": "emergency_shelter"}),
     ("any of them have showers and laundry", {"help": "drop_in"}),
+    ("im burned out. 3 teens in my home and one keeps running", {"role": "caregiver"}),
 ])
 def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     assert said(text) == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.language import ENGLISH, SPANISH, language_of, spanish_intent
+from bot.nlu.language import ENGLISH, SPANISH, language_of, looks_spanish, spanish_intent
 from channels.web_wording import for_web
 
 
@@ -20,6 +20,7 @@ def test_language_only_when_sure(text: str, language: str | None):
     ("necesito una cama esta noche", "need_shelter"), ("tengo mucha hambre", "need_food"),
     ("creo que estoy embarazada, necesito una clinica", "need_health"),
     ("cual es el numero de ayuda", "ask_crisis_numbers"), ("me gusta el futbol", "spanish_other"),
+    ("hay mas?", "more"), ("otros", "more"), ("hay mas comida?", "need_food"),
 ])
 def test_spanish_needs(text: str, intent: str):
     assert spanish_intent(text) == intent
@@ -33,3 +34,8 @@ def test_spanish_needs(text: str, intent: str):
 ])
 def test_web_wording(sms: str, web: str):
     assert for_web(sms) == web
+
+
+def test_spanglish_the_english_model_calls_foreign_is_read_as_spanish_only_with_spanish_words():
+    assert looks_spanish("necesito una clinica, creo que estoy pregnant y estoy en san jose")
+    assert not looks_spanish("xin chao ban oi")
