@@ -33,7 +33,11 @@ def test_youth_asks_for_a_bed_gets_the_nearest_three_and_more(harbor: RunningHar
     assert more[0].startswith("4) National Human Trafficking Hotline (national)") and "1-888-373-7888" in more[0]
     assert more[1].startswith("5) 988 Suicide & Crisis Lifeline")
     assert more[-1] == responses["utter_resource_end"]
-    assert harbor.texts("more", sender) == [responses["utter_no_more"]]
+    # Past the end, MORE names the programs near them again and who finds others; it invents none.
+    (past_end,) = harbor.texts("more", sender)
+    assert past_end.startswith("Those are all the programs I have near 94601 (Oakland, CA): Emergency Youth Shelter")
+    assert "Next Door Solutions shelter (San Jose)" in past_end and "1-888-373-7888" in past_end
+    assert_sms_ready([past_end])
 
 
 def test_an_adult_is_not_offered_minors_shelters(harbor: RunningHarbor, sender: str, responses):
