@@ -14,7 +14,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.escalation import escalate
+from bot.actions.escalation import escalate, then_the_need
 from bot.actions.facts import ROLE_BY_INTENT
 from bot.actions.resources import INTENT_CATEGORY, start_search_events
 
@@ -70,6 +70,15 @@ def _concern_categories(tracker: Tracker) -> list[str]:
     return []
 
 
+def _not_safe_categories(tracker: Tracker) -> list[str]:
+    """"Are you safe right now?" asks about the person themselves: a youth's unsure answer is about their
+    own danger, even when the worrying message read to the classifier as about someone else."""
+    categories = _concern_categories(tracker) or ["imminent_danger"]
+    if not _adult(tracker):
+        categories = [c for c in categories if c != "third_party"] or ["imminent_danger"]
+    return categories
+
+
 class ActionCheckIn(Action):
     def name(self) -> str:
         return "action_check_in"
@@ -114,7 +123,17 @@ class ActionCheckInResult(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
         answer = tracker.get_slot("check_in_answer")
         if answer != SAFE:
-            await escalate(dispatcher, tracker, "high", _concern_categories(tracker) or ["imminent_danger"])
+            await escalate(dispatcher, tracker, "high", _not_safe_categories(tracker))
+            # "ya i need a bed fr": not a plain yes, so an advocate is paged; the bed is still searched for.
+            need = then_the_need(tracker)
+            if need:
+                return [SlotSet("check_in_answer", None), *need]
+            # "am i in trouble": a question instead of an answer is escalated, and answered too.
+            asked = (tracker.latest_message.get("intent") or {}).get("name") or ""
+            if asked.startswith("ask_") or asked == "faq":
+                from bot.actions.suggest import answer_as
+
+                return [SlotSet("check_in_answer", None), *answer_as(asked, dispatcher, tracker, domain)]
             return [SlotSet("check_in_answer", None)]
         dispatcher.utter_message(response="utter_check_in_safe")
         asked = _asked_before_check_in(tracker)

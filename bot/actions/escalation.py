@@ -97,7 +97,13 @@ def then_the_need(tracker: Tracker) -> list[dict[str, Any]]:
     reply and then the search for a bed, with what they said already filled in."""
     from bot.actions.resources import INTENT_CATEGORY, start_search_events
 
-    asked = ((tracker.latest_message or {}).get("risk") or {}).get("classifier_intent")
-    if asked not in INTENT_CATEGORY:
-        return []
-    return [*start_search_events(tracker, asked), FollowupAction("resource_form")]
+    message = tracker.latest_message or {}
+    asked = (message.get("risk") or {}).get("classifier_intent")
+    said = {e.get("entity") for e in message.get("entities") or [] if e.get("value")}
+    if asked in INTENT_CATEGORY or "help" in said:  # "...is there anywhere to sleep": the words name it
+        return [*start_search_events(tracker, asked if asked in INTENT_CATEGORY else None),
+                FollowupAction("resource_form")]
+    if "place" in said and tracker.get_slot("known_help"):
+        # Mid-search, a new place ("my cousin drove me to stockton"): the search they were doing, there.
+        return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
+    return []

@@ -51,6 +51,10 @@ _AGES = [
     # "i'm 16", "shes 13", "he is fifteen", "age 14", "just turned 17"
     re.compile(rf"\b(?:i'?m|i am|im|she'?s|shes|she is|he'?s|hes|he is|they'?re|theyre|they are|age|aged|"
                rf"turned|turning|ages?)\s+(?:only\s+|just\s+)?{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
+    # "im trans (mtf), 19, and...", "im a guy, 17, been...": a number set off by commas right after
+    # saying who they are
+    re.compile(r"\b(?:i'?m|im|i am)\s+(?!(?:at|in|on|near|by|outside|from|going|gonna|about|like)\b)"
+               r"[^,.?!]{1,25},\s*(1[1-9]|2[0-4])\s*(?:,|\band\b|$)"),
     # "my 15 year old", "a 14-year-old"
     re.compile(rf"\b{_NUMBER}[\s-]*(?:year|yr)[\s-]*old\b"),
     # Spanish: "tengo 17 anos", "17 años", "tiene 15"
@@ -97,7 +101,8 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|place to (?:stay|sleep|crash|go)|somewhere to "
                                      r"(?:stay|sleep|crash|go)|where (?:to|can i) (?:sleep|stay)|housing|"
-                                     r"(?:somewhere|some ?place|a place) (?:i|we) can (?:go|stay|sleep|hide))\b")),
+                                     r"(?:somewhere|some ?place|a place) (?:i|we) can (?:go|stay|sleep|hide)|"
+                                     r"any ?where (?:to|i can|we can) (?:sleep|stay|crash))\b")),
     ("food", re.compile(r"\b(?:food|meal|meals|hungry|groceries|food bank|food stamps|eat|starving)\b")),
     ("medical", re.compile(r"\b(?:clinic|doctor|medical|health ?care|std|sti|pregnan\w*|dentist|dental|"
                            r"birth control|plan b|hiv|urgent care)\b")),

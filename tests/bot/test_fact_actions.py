@@ -97,3 +97,33 @@ def test_caregiver_support_lists_local_programs_only_when_the_place_is_known():
     assert values["resource_category"] == "caregiver_support" and values["resource_place"] == "stockton"
     unknown = tracker("im so tired of all this as a foster mom", "ask_caregiver_support")
     assert followups(asyncio.run(ActionCaregiverSupport().run(CollectingDispatcher(), unknown, {}))) == []
+
+
+def test_after_danger_the_need_named_in_the_same_words_is_still_searched_for():
+    from bot.actions.escalation import then_the_need
+
+    sleep = tracker("just got kicked out in SF, is there anywhere to sleep", "disclose_abuse",
+                    [entity("help", "emergency_shelter"), entity("place", "san francisco")])
+    sleep.latest_message["risk"] = {"classifier_intent": "disclose_abuse", "escalates": True}
+    events = then_the_need(sleep)
+    assert followups(events) == ["resource_form"]
+    assert slot_values(events)["resource_category"] == "emergency_shelter"
+    assert slot_values(events)["resource_place"] == "san francisco"
+    moved = tracker("my cousin drove me to stockton", "in_danger_now", [entity("place", "stockton")],
+                    slots={"known_help": "emergency_shelter"})
+    moved.latest_message["risk"] = {"classifier_intent": "inform", "escalates": True}
+    assert slot_values(then_the_need(moved))["resource_place"] == "stockton"
+    danger = tracker("he won't let me leave", "in_danger_now")
+    danger.latest_message["risk"] = {"classifier_intent": "in_danger_now", "escalates": True}
+    assert then_the_need(danger) == []
+
+
+def test_a_youths_unsure_answer_to_are_you_safe_is_about_their_own_danger():
+    from bot.actions.check_in import _not_safe_categories
+
+    worry = {"event": "user", "text": "i left my group home 2 days ago",
+             "parse_data": {"intent": {"name": "risk_check_in"}, "risk": {"categories": ["third_party"]}}}
+    youth = tracker("am i in trouble", "ask_in_trouble", events=[worry], slots={"role": "youth"})
+    assert _not_safe_categories(youth) == ["imminent_danger"]
+    parent = tracker("idk", "deny", events=[worry], slots={"role": "caregiver"})
+    assert _not_safe_categories(parent) == ["third_party"]

@@ -30,6 +30,8 @@ def said(text: str) -> dict[str, str]:
     ("stockton. is there somewhere i can go he wont find me", {"place": "stockton", "help": "emergency_shelter"}),
     ("any of them have showers and laundry", {"help": "drop_in"}),
     ("im burned out. 3 teens in my home and one keeps running", {"role": "caregiver"}),
+    ("im a guy, 17, been sleepin at the bart station", {"age": "17", "gender": "male", "role": "youth"}),
+    ("im nonbinary, 15, and my parents dont know", {"age": "15", "gender": "lgbtq", "role": "youth"}),
 ])
 def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     assert said(text) == expected
@@ -37,7 +39,7 @@ def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
 
 @pytest.mark.parametrize("text", [
     "i waited 15 minutes", "it was 20 bucks", "hope this helps", "my friend tracy is mad at me",
-    "i have 10000 dollars", "call me at 5 pm", "he took me to vegas",
+    "i have 10000 dollars", "call me at 5 pm", "he took me to vegas", "im at the park, 20, minutes away",
 ])
 def test_no_fact_is_invented_from_everyday_words(text: str):
     assert said(text) == {}

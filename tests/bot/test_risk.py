@@ -22,6 +22,7 @@ from bot.nlu.risk.classifier import LABELLED
     ("he works me on the track", "high", "exploitation"),
     ("my friend is 14 and her boyfriend sells her", "high", "third_party"),
     ("my stepdad hits me", "high", "abuse"),
+    ("they kicked me out and then he kicked me", "high", "abuse"),  # the idiom lowers only its own words
 ])
 def test_danger_in_texting_language_escalates(text, level, category):
     result = assess(text)
@@ -33,6 +34,7 @@ def test_danger_in_texting_language_escalates(text, level, category):
 @pytest.mark.parametrize("text", [
     "this homework is killing me", "i'm dying to know", "you're killing me lol",
     "i met my quota at work", "we went to the track meet", "my phone is dying",
+    "what if they actually kick me out tho", "my mom kicked me out",
 ])
 def test_idioms_page_nobody(text):
     # An idiom the danger words belong to scores nothing; an ambiguous word beside one is concern.

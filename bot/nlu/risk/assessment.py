@@ -138,7 +138,7 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
             hit.near_idiom or (joking and hit.category != p.SELF_HARM)
             or (general_question and hit.category in (p.EXPLOITATION, p.ABUSE) and not _first_person(hit.text))
             or (info_request and hit.rule in p.INFO_REQUEST_RULES))
-        if negated or context_lowers:
+        if negated or context_lowers or hit.idiom_tail:
             level = p.CONCERN
         elif urgent and level == p.HIGH and hit.category in p.URGENT_CATEGORIES:
             level = p.IMMINENT

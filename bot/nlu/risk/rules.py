@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from bot.nlu.risk import patterns as p
 from bot.nlu.spacy_pipeline import shared_pipeline
@@ -54,6 +54,7 @@ class RuleHit:
     explicit: bool = True  # the rule is an explicit statement of danger (risk_patterns.Rule)
     inside_idiom: bool = False  # every matched word belongs to an idiom: it is the idiom, not danger
     near_idiom: bool = False  # an idiom overlaps or follows it: may lower an ambiguous hit only
+    idiom_tail: bool = False  # its act and victim are an idiom's words ("kick me out"): lowered even if explicit
 
 
 def _lemma(nlp: Language, word: str) -> str:
@@ -106,6 +107,7 @@ class RuleLayer:
             hit = RuleHit(name, rule.category, rule.level, start, end, span.text,
                           negated=_negated(doc, start, end), explicit=rule.explicit,
                           inside_idiom=_inside(span.start_char, span.end_char, idiom_spans),
+                          idiom_tail=_tail_in_idiom(span, idiom_spans),
                           near_idiom=_overlaps(context.start_char, context.end_char, idiom_spans))
             key = (name, start)
             # Of overlapping matches from one start, keep the longest (wildcards make several).
@@ -171,3 +173,12 @@ def _sex_for_exchange(text: str) -> str:
 @lru_cache(maxsize=1)
 def rule_layer() -> RuleLayer:
     return RuleLayer(shared_pipeline())
+
+
+def _tail_in_idiom(span: Span, idiom_spans: list[tuple[int, int]]) -> bool:
+    """The act and its victim are the idiom's words: "they actually kick me out", "he hit me up". A
+    pattern's wildcard must not turn "kick me out" into a kick."""
+    if len(span) < 2:
+        return False
+    tail = span[-2:]
+    return _inside(tail.start_char, tail.end_char, idiom_spans)
