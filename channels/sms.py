@@ -8,7 +8,8 @@ delivery status callbacks at POST /webhooks/sms/status.
   number is kept only encrypted and read only to send (channels/sms_store.py).
 - Every text is written to the durable inbox, in the same transaction as its MessageSid, before
   Twilio gets its 200; the inbox worker (channels/sms_inbox.py) hands it to the bot in order, also
-  after a crash. The same MessageSid is handled once.
+  after a crash. The same MessageSid is handled once. While the database cannot be reached the
+  webhook answers 503 (nothing stored), so Twilio retries and the retry is handled then, once.
 - Carrier keywords: STOP and friends record an opt-out and Harbor sends nothing more to that
   number until START; HELP/INFO answers with the program and crisis lines.
 - A sender on the on-call roster is an advocate: `ACK <code>` is handled by the hotline and
@@ -26,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
@@ -34,6 +36,8 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from twilio.request_validator import RequestValidator
 
 from channels import erase_requests, sms_store
@@ -53,15 +57,36 @@ from harbor.core.twilio_gateway import PermanentSendError, RetryableSendError, T
 
 log = logging.getLogger("harbor.sms")
 WEBHOOK_PATH = "/webhooks/sms/webhook"
-SEND_ATTEMPTS = 4
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 FORM_TYPE = "application/x-www-form-urlencoded"
 # Twilio's delivery statuses that mean the text never reached the phone.
 UNDELIVERED_STATUSES = ("failed", "undelivered")
+# The database cannot be reached (refused, dropped, pool exhausted): nothing was stored, so Twilio must
+# try again rather than get a 500 it would not retry and a message Harbor never kept.
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
+RETRY_AFTER_SECONDS = "5"
 
 
 def twiml_message(text: str) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(text)}</Message></Response>'
+
+
+@dataclass(frozen=True)
+class SendRetry:
+    """How long one reply keeps trying through 429, 5xx and network errors before it is given up loudly.
+
+    The default waits 1, 2, 4 ... 60 s between 10 tries, about four minutes: as long as the inbox worker
+    gives a failing message, and the pager a page. Four tries (7 s) lost replies in a short Twilio
+    outage. The wait happens inside the turn, so the conversation's next message (held by the inbox,
+    whose lease is renewed meanwhile) and the turn's next reply wait too: order is kept."""
+
+    attempts: int = 10
+    first_delay_seconds: float = 1.0
+    max_delay_seconds: float = 60.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after the `attempt`-th try failed."""
+        return min(self.max_delay_seconds, self.first_delay_seconds * 2 ** (attempt - 1))
 
 
 class TwilioRestOutput(OutputChannel):
@@ -71,8 +96,10 @@ class TwilioRestOutput(OutputChannel):
 
     undelivered = 0  # replies given up on since start; logged with every loss
 
-    def __init__(self, gateway_factory: Callable[[], Awaitable[TwilioGateway]]) -> None:
+    def __init__(self, gateway_factory: Callable[[], Awaitable[TwilioGateway]],
+                 retry: SendRetry = SendRetry()) -> None:
         self.gateway_factory = gateway_factory
+        self.retry = retry
 
     @classmethod
     def name(cls) -> str:
@@ -93,7 +120,7 @@ class TwilioRestOutput(OutputChannel):
     async def send_to_number(self, number: str, text: str) -> None:
         gateway = await self.gateway_factory()
         body = to_gsm7(text)
-        for attempt in range(1, SEND_ATTEMPTS + 1):
+        for attempt in range(1, self.retry.attempts + 1):
             try:
                 await gateway.send_sms(number, body)
                 REPLIES.labels("sms", "sent").inc()
@@ -103,10 +130,10 @@ class TwilioRestOutput(OutputChannel):
                 self._lost(f"refused by the provider: {scrubbed(error)}")
                 return
             except RetryableSendError as error:
-                if attempt == SEND_ATTEMPTS:
+                if attempt == self.retry.attempts:
                     self._lost(f"after {attempt} attempts: {scrubbed(error)}")
                     return
-                await asyncio.sleep(0.5 * 2 ** attempt)
+                await asyncio.sleep(self.retry.delay(attempt))
 
     @staticmethod
     def _lost(reason: str) -> None:
@@ -129,6 +156,7 @@ class SmsInput(InputChannel):
         self.settings = TwilioSettings.from_env()
         self.public_url = public_url()
         self._gateway: TwilioGateway | None = None
+        self.send_retry = SendRetry()
         self.texts = {name: channel_text(name) for name in ("utter_sms_help", "utter_sms_start", "utter_sms_media")}
         self.inbox: SmsInboxWorker | None = None
         self.advocate_outbox: AdvocateOutboxWorker | None = None
@@ -144,7 +172,7 @@ class SmsInput(InputChannel):
 
     def get_output_channel(self) -> OutputChannel:
         """For messages Rasa sends later (output_channel=latest, e.g. an advocate's)."""
-        return TwilioRestOutput(self.gateway)
+        return TwilioRestOutput(self.gateway, self.send_retry)
 
     def _signed(self, request: Request, params: dict[str, str]) -> bool:
         if not self.settings.auth_token:
@@ -166,7 +194,7 @@ class SmsInput(InputChannel):
             self.inbox = SmsInboxWorker(handle)
             self.inbox.start()
             # What advocates write in the console, to SMS youth: the same output as the bot's replies.
-            to_phone = TwilioRestOutput(self.gateway).send_text_message
+            to_phone = TwilioRestOutput(self.gateway, self.send_retry).send_text_message
             self.advocate_outbox = AdvocateOutboxWorker(SMS_PREFIX, to_phone, app)
             self.advocate_outbox.start()
 
@@ -188,8 +216,11 @@ class SmsInput(InputChannel):
                 return problem
             if not params.get("MessageSid") or not params.get("MessageStatus"):
                 return response.text("missing MessageSid or MessageStatus", status=400)
-            await asyncio.to_thread(sms_store.record_status, params["MessageSid"], params["MessageStatus"],
-                                    params.get("ErrorCode"))
+            try:
+                await asyncio.to_thread(sms_store.record_status, params["MessageSid"], params["MessageStatus"],
+                                        params.get("ErrorCode"))
+            except DATABASE_DOWN as error:
+                return self._retry_later("status callback", error)
             if params["MessageStatus"] in UNDELIVERED_STATUSES:
                 DELIVERY_FAILURES.labels("sms_status").inc()
             if params.get("ErrorCode"):
@@ -206,9 +237,21 @@ class SmsInput(InputChannel):
             message_sid = params.get("MessageSid", "")
             if not sender or not message_sid:
                 return response.text("missing From or MessageSid", status=400)
-            return response.text(await self._accept(sender, body, message_sid, params), content_type="text/xml")
+            try:
+                twiml = await self._accept(sender, body, message_sid, params)
+            except DATABASE_DOWN as error:
+                return self._retry_later("message", error)
+            return response.text(twiml, content_type="text/xml")
 
         return webhook
+
+    @staticmethod
+    def _retry_later(what: str, error: Exception) -> HTTPResponse:
+        """503: Twilio retries, and the MessageSid dedupe handles the retry once. The error's class only:
+        its text may carry the SQL statement or the database host."""
+        log.error("database unreachable (%s): SMS %s answered 503 for Twilio to retry", type(error).__name__, what)
+        return response.text("database unavailable, retry later", status=503,
+                             headers={"Retry-After": RETRY_AFTER_SECONDS})
 
     async def _accept(self, sender: str, body: str, message_sid: str, params: dict[str, str]) -> str:
         """Store the message (durably) and return the TwiML to answer Twilio with."""
@@ -242,7 +285,7 @@ class SmsInput(InputChannel):
 
     async def _handle_inbox_row(self, row: InboxMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                                 app: Any) -> None:
-        output = TwilioRestOutput(self.gateway)
+        output = TwilioRestOutput(self.gateway, self.send_retry)
         conversation_id = row.conversation_id or ""
         if row.was_cut:
             await output.send_text_message(conversation_id, cut_notice())
@@ -285,7 +328,8 @@ class SmsInput(InputChannel):
             return "text"
         if params.get("Latitude") and params.get("Longitude"):
             return "location"
-        if int(params.get("NumMedia") or 0) > 0:
+        num_media = (params.get("NumMedia") or "0").strip()
+        if num_media.isdecimal() and int(num_media) > 0:  # anything else is no media, not a 500
             return "media"
         return "text"
 

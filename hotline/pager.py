@@ -2,7 +2,8 @@
 
 Everything it needs lives in the database, so it survives restarts and several workers can
 run at once:
-- a page is claimed with one conditional UPDATE (pending and due, or a lease that expired),
+- a page is claimed with one conditional UPDATE (pending and due, or a lease that expired, and no
+  older page of its escalation to the same advocate still unsent: they arrive in the order written),
   so two workers never send the same row;
 - a row found in "sending" with an expired lease means a worker died mid-send: before
   sending again, the provider is asked whether a message with the page's reference marker
@@ -33,8 +34,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import aliased, sessionmaker
 
 from harbor.core.metrics import DELIVERY_FAILURES, PAGE_LATENCY
 from harbor.core.pseudonyms import mask_number, scrubbed
@@ -193,13 +194,20 @@ class PagerWorker:
             if page is None:
                 return None
             recovering = page.status == SENDING
+            # One advocate reads one escalation's pages in the order they were written: a page whose
+            # older sibling is backing off after a 429/5xx waits for it, so a stale HIGH never lands after
+            # the IMMINENT that replaced it. Other escalations' pages are not held up.
+            older = aliased(Page)
+            older_unsent = exists().where(older.escalation_id == page.escalation_id, older.to_number == page.to_number,
+                                          older.id < page_id, older.status.in_((PENDING, SENDING)))
             claimed = session.execute(
                 update(Page)
-                .where(Page.id == page_id, or_(
+                .where(Page.id == page_id, ~older_unsent, or_(
                     (Page.status == PENDING) & (Page.next_attempt_at <= now),
                     (Page.status == SENDING) & (Page.lease_until < now)))
                 .values(status=SENDING, attempts=Page.attempts + 1,
-                        lease_until=now + timedelta(seconds=self.config.lease_seconds)))
+                        lease_until=now + timedelta(seconds=self.config.lease_seconds))
+                .execution_options(synchronize_session=False))  # `page` is refreshed below
             session.commit()
             if claimed.rowcount != 1:
                 return None

@@ -132,7 +132,8 @@ def _matching_step(totp: pyotp.TOTP, code: str | None) -> int | None:
     now = datetime.now(timezone.utc)
     for offset in (0, -1, 1):
         moment = now + timedelta(seconds=offset * totp.interval)
-        if hmac.compare_digest(totp.at(moment), code):
+        # As bytes: compare_digest refuses str with non-ASCII characters (a 500 on a typed "é").
+        if hmac.compare_digest(totp.at(moment).encode(), code.encode()):
             return totp.timecode(moment)
     return None
 

@@ -45,7 +45,8 @@ async def login_form(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    username = str(form.get("username", "")).strip().lower()[:80]
+    # PostgreSQL refuses NUL in a query (a 500); no username holds one, so it becomes a name nobody has.
+    username = str(form.get("username", "")).strip().lower()[:80].replace("\x00", "\ufffd")
     throttle = request.app[THROTTLE]
     keys = throttle.keys(username, client_address(request, request.app[PROXIES]))
     wait = throttle.retry_after(*keys)

@@ -111,7 +111,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method == "POST":
         given = request.headers.get("X-CSRF-Token") or (await request.post()).get("csrf")
         expected = session.get("csrf")
-        if not expected or not isinstance(given, str) or not hmac.compare_digest(given, expected):
+        # As bytes: compare_digest refuses str with non-ASCII characters, and a forged form may carry them.
+        if not expected or not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
             return _refuse(request, 403, "This form expired. Go back, reload the page and try again.")
     if needed is None and not _public(request.path):
         if request.match_info.http_exception is not None:  # 404 / 405 stay what they are, behind sign-in

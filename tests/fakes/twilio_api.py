@@ -4,6 +4,7 @@ Real HTTP (aiohttp) so the real twilio library talks to it unmodified, pointed h
 TWILIO_API_BASE_URL. Control endpoints under /_fake let a test script failures and read what
 was sent:
   POST /_fake/fail     {"statuses": [500, 429], "delay": 0}  next sends answer these first
+  POST /_fake/fail     {"status": 429, "times": 6}           the next 6 sends answer 429 (an outage)
   POST /_fake/delay    {"seconds": 5}                         hold every send this long
   POST /_fake/unreachable {"numbers": ["+1..."]}              sends to these get Twilio's 400 (21211)
   GET  /_fake/messages                                        everything accepted, in order
@@ -61,7 +62,9 @@ async def create_message(request: web.Request) -> web.Response:
         await asyncio.sleep(state.delay_seconds)
     if state.fail_statuses:
         status = state.fail_statuses.pop(0)
-        return web.json_response({"code": 20500, "message": f"fake failure {status}", "status": status},
+        # Twilio's own codes: 20429 "Too Many Requests", 20500 "Internal Server Error".
+        code = 20429 if status == 429 else 20500
+        return web.json_response({"code": code, "message": f"fake failure {status}", "status": status},
                                  status=status)
     if form.get("To") in state.unreachable:
         return web.json_response({"code": 21211, "message": "The 'To' number is not a valid phone number.",
@@ -97,8 +100,11 @@ async def list_messages(request: web.Request) -> web.Response:
 
 async def control_fail(request: web.Request) -> web.Response:
     body = await request.json()
-    request.app[STATE].fail_statuses.extend(int(s) for s in body.get("statuses", []))
-    return web.json_response({"ok": True})
+    state = request.app[STATE]
+    state.fail_statuses.extend(int(s) for s in body.get("statuses", []))
+    if "status" in body:
+        state.fail_statuses.extend([int(body["status"])] * int(body.get("times", 1)))
+    return web.json_response({"ok": True, "failing_next": len(state.fail_statuses)})
 
 
 async def control_unreachable(request: web.Request) -> web.Response:
