@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +58,8 @@ def wait_http(url: str, timeout: float) -> None:
         try:
             requests.get(url, timeout=2)
             return
-        except requests.ConnectionError:
+        # A timeout too: a server busy with its first message (a cold-start probe's) is still starting.
+        except (requests.ConnectionError, requests.Timeout):
             if time.monotonic() > deadline:
                 raise SystemExit(f"bench: {url} did not answer within {timeout:.0f} s") from None
             time.sleep(0.5)
@@ -74,10 +75,14 @@ class BenchHarbor:
     database_url: str
     env: dict[str, str]
     console_url: str = ""
+    pid: int = 0  # `harbor up`, the supervisor: its process tree is all of Harbor
+    spawned_at: float = 0.0  # time.monotonic() just before `harbor up` was started
 
 
 @contextmanager
-def started_harbor(extra_env: dict[str, str] | None = None) -> Iterator[BenchHarbor]:
+def started_harbor(extra_env: dict[str, str] | None = None,
+                   on_spawn: Callable[[BenchHarbor], None] | None = None) -> Iterator[BenchHarbor]:
+    """`on_spawn` is called right after `harbor up` starts, before it is ready (to time a cold start)."""
     if not (PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz").exists():
         raise SystemExit("bench: no trained model; run `make train`")
     work = Path(tempfile.mkdtemp(prefix="harbor-bench-"))
@@ -94,19 +99,23 @@ def started_harbor(extra_env: dict[str, str] | None = None) -> Iterator[BenchHar
     subprocess.run([HARBOR, "oncall", "load", str(work / "roster.yml")], env=env, check=True, capture_output=True)
     fake = subprocess.Popen([sys.executable, "-m", "tests.fakes.twilio_api", "--port", str(twilio_port)],
                             cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    spawned_at = time.monotonic()
     harbor = subprocess.Popen([HARBOR, "up", "--no-train", "--port", str(rasa_port), "--actions-port",
                                str(actions_port), "--console-port", str(console_port),
                                "--pager-port", str(free_port())], cwd=PROJECT_ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    running = BenchHarbor(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", f"http://127.0.0.1:{rasa_port}",
+                          fake_url, env["HARBOR_REST_TOKEN"], env["HARBOR_RASA_TOKEN"], database_url, env,
+                          console_url=f"http://127.0.0.1:{console_port}", pid=harbor.pid, spawned_at=spawned_at)
+    if on_spawn is not None:
+        on_spawn(running)
     try:
         wait_http(f"{fake_url}/_fake/messages", 30)
         print("starting Harbor...", file=sys.stderr)
         wait_http(f"http://127.0.0.1:{rasa_port}/", 300)
         time.sleep(2)  # the pager and the action server come up after the Rasa server
         wait_http(f"http://127.0.0.1:{console_port}/health", 60)
-        yield BenchHarbor(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", f"http://127.0.0.1:{rasa_port}",
-                          fake_url, env["HARBOR_REST_TOKEN"], env["HARBOR_RASA_TOKEN"], database_url, env,
-                          console_url=f"http://127.0.0.1:{console_port}")
+        yield running
     finally:
         harbor.send_signal(signal.SIGINT)
         try:
