@@ -69,7 +69,7 @@ _BARE_AGE = re.compile(rf"^\s*(?:age\s*)?{_NUMBER}\s*[.!]*\s*$")
 
 _CHILD = (r"(?:daughter|son|kid|kiddo|child|children|girl|boy|teen|teenager|grandkid|granddaughter|"
           r"grandson|grandchild|niece|nephew|stepdaughter|stepson|foster (?:child|kid|youth|daughter|son|girl|boy)|"
-          r"youngest|oldest|baby girl|placement)")
+          r"youngest|oldest|baby girl)")
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (PROVIDER, re.compile(
         r"\b(?:i'?m|im|i am|as|i work as)\s+(?:a|an|the|her|his|their)?\s*(?:school\s+)?(?:social worker|"
@@ -86,6 +86,10 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"tia|uncle|guardian|caregiver|carer|step ?mom|step ?dad|foster)\b(?!\s+(?:care|home|youth|kid))")),
     (CAREGIVER, re.compile(rf"\b(?:my|our)\s+(?:\d{{1,2}}\s*(?:yo|year old)\s+)?(?:foster\s+|adopted\s+|adoptive\s+|"
                            rf"grand|step\s*)?{_CHILD}\b")),
+    # A foster parent's "my placement" is the child ("my new placement ran again"); a youth's is the home
+    # ("i left my placement"), which the youth patterns below catch.
+    (CAREGIVER, re.compile(r"\b(?:my|our) (?:new |current )?placement (?:is|has|keeps|kept|won'?t|ran|came|did|"
+                           r"didn'?t|said|told|just)\b")),
     (CAREGIVER, re.compile(r"\b(?:(?:\d{1,2}|two|three|four|five|six)\s+(?:teens|kids|youth|girls|boys)|foster kids)\s+"
                            r"(?:in|at)\s+(?:my|our)\s+(?:home|house|care)\b|\bi (?:foster|have fostered)\b")),
     (YOUTH, re.compile(

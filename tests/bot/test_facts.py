@@ -31,6 +31,8 @@ def said(text: str) -> dict[str, str]:
     ("any of them have showers and laundry", {"help": "drop_in"}),
     ("im burned out. 3 teens in my home and one keeps running", {"role": "caregiver"}),
     ("im a guy, 17, been sleepin at the bart station", {"age": "17", "gender": "male", "role": "youth"}),
+    ("thinking about running away from my placement. its bad there", {"role": "youth"}),
+    ("my new placement ran again last night", {"role": "caregiver"}),
     ("im nonbinary, 15, and my parents dont know", {"age": "15", "gender": "lgbtq", "role": "youth"}),
 ])
 def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
