@@ -23,6 +23,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import OperationalError
+
 from channels import sms_store
 from channels.sms_store import DONE, FAILED, InboxMessage
 
@@ -79,12 +81,20 @@ class SmsInboxWorker:
 
     async def _run(self) -> None:
         log.info("SMS inbox worker started")
+        down_since_logged = False
         while True:
             # Cleared before the pass, not after: a poke that lands while the pass reads the database
             # must wake the next pass, not be wiped and left for the poll.
             self._wake.clear()
             try:
                 await self._dispatch()
+                down_since_logged = False
+            except OperationalError as error:
+                # The database is down: one line when it starts, not a traceback every poll.
+                if not down_since_logged:
+                    log.error("SMS inbox cannot reach the database (%s); retrying every %s s",
+                              type(error).__name__, self.poll_seconds)
+                down_since_logged = True
             except Exception:  # a bad pass must not end the inbox; the next pass retries
                 log.exception("SMS inbox pass failed; retrying")
             with contextlib.suppress(asyncio.TimeoutError):

@@ -95,3 +95,20 @@ async def test_the_running_worker_picks_up_a_new_message_when_poked(db_url):
         await asyncio.wait_for(handled.wait(), timeout=10)
     finally:
         await worker.stop()
+
+
+async def test_a_database_that_is_down_is_one_log_line_not_a_traceback_every_poll(monkeypatch, caplog):
+    # Nothing listens on port 1: every pass fails at once with OperationalError.
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/test")
+
+    async def handle(row: InboxMessage) -> None:
+        raise AssertionError("nothing can be handled without a database")
+
+    worker = SmsInboxWorker(handle, poll_seconds=0.05)
+    with caplog.at_level("ERROR", logger="harbor.sms.inbox"):
+        worker.start()
+        await asyncio.sleep(0.5)
+        await worker.stop()
+    lines = [r for r in caplog.records if r.name == "harbor.sms.inbox"]
+    assert len(lines) == 1 and "cannot reach the database" in lines[0].getMessage()
+    assert lines[0].exc_info is None
