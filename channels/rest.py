@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 from channels import erase_requests
 from channels.handoff import pass_on
 from channels.limits import cut_message, cut_notice
+from harbor.core.db import DATABASE_DOWN
 from harbor.core.metrics import MESSAGES, REPLIES
 from harbor.core.pseudonyms import REST_PREFIX
 from harbor.core.settings import rest_token
@@ -76,14 +77,20 @@ class TokenRestInput(RestInput):
             collector = CollectingOutputChannel()
             if was_cut:
                 await collector.send_text_message(conversation_id, cut_notice())
-            erase_reply = await erase_requests.intercept(conversation_id, text, "rest", request.app)
-            if erase_reply is not None:
-                await collector.send_text_message(conversation_id, erase_reply)
-                return response.json(collector.messages)
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
             try:
+                erase_reply = await erase_requests.intercept(conversation_id, text, "rest", request.app)
+                if erase_reply is not None:
+                    await collector.send_text_message(conversation_id, erase_reply)
+                    return response.json(collector.messages)
                 await pass_on(UserMessage(text, collector, conversation_id, input_channel=self.name(),
                                           metadata=metadata), on_new_message, request.app)
+            except DATABASE_DOWN as error:
+                # The message was not handled: 503 tells the sender to send it again, not that it was read.
+                REPLIES.labels("rest", "failed").inc()
+                log.error("database unreachable (%s): REST message answered 503", type(error).__name__)
+                return response.json({"error": "database unavailable, retry later"}, status=503,
+                                     headers={"Retry-After": "5"})
             except CancelledError:
                 REPLIES.labels("rest", "failed").inc()
                 log.error("a REST message timed out before the bot answered")

@@ -36,8 +36,6 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from twilio.request_validator import RequestValidator
 
 from channels import erase_requests, sms_store
@@ -49,6 +47,7 @@ from channels.limits import REQUEST_MAX_BYTES, cut_message, cut_notice
 from channels.sms_inbox import SmsInboxWorker
 from channels.sms_store import InboxMessage
 from channels.texts import channel_text
+from harbor.core.db import DATABASE_DOWN
 from harbor.core.gsm7 import to_gsm7
 from harbor.core.metrics import DELIVERY_FAILURES, MESSAGES, OPT_OUTS, REPLIES
 from harbor.core.pseudonyms import SMS_PREFIX, e164, scrubbed, sms_conversation_id
@@ -61,9 +60,8 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 FORM_TYPE = "application/x-www-form-urlencoded"
 # Twilio's delivery statuses that mean the text never reached the phone.
 UNDELIVERED_STATUSES = ("failed", "undelivered")
-# The database cannot be reached (refused, dropped, pool exhausted): nothing was stored, so Twilio must
-# try again rather than get a 500 it would not retry and a message Harbor never kept.
-DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
+# DATABASE_DOWN (harbor/core/db.py): nothing was stored, so Twilio must try again rather than get a 500
+# it would not retry and a message Harbor never kept.
 RETRY_AFTER_SECONDS = "5"
 
 

@@ -18,12 +18,17 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from harbor.core import schema
 from harbor.core.settings import database_url, db_pool_max_overflow, db_pool_size
 
 Base = declarative_base()
+# What a database that cannot be reached raises (refused, dropped, or every pooled connection busy):
+# a channel answers 503 for it, so the sender retries.
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
 
 _LOCK = threading.Lock()
 # URLs this process has brought to the newest revision: one upgrade per URL, then plain engines.
