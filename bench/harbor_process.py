@@ -52,6 +52,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def interrupt(process: subprocess.Popen, timeout: float = 60) -> None:
+    """Ctrl-C, as a person stops a server (it shuts its children down); killed if it has not ended in time."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wait_http(url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -117,10 +127,6 @@ def started_harbor(extra_env: dict[str, str] | None = None,
         wait_http(f"http://127.0.0.1:{console_port}/health", 60)
         yield running
     finally:
-        harbor.send_signal(signal.SIGINT)
-        try:
-            harbor.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            harbor.kill()
+        interrupt(harbor)
         fake.terminate()
         fake.wait(timeout=10)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from bench.harbor_process import free_port, wait_http
+from bench.harbor_process import free_port, interrupt, wait_http
 from harbor.core.settings import var_dir, venv_executable
 
 RASA = venv_executable("rasa")
@@ -91,10 +90,5 @@ def started_vanilla(project: VanillaProject, on_spawn: Callable[[VanillaServer],
         wait_http(f"http://127.0.0.1:{port}/", READY_TIMEOUT_SECONDS)
         yield server
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        interrupt(process)
         log.close()

@@ -227,7 +227,7 @@ class ActionSearchResources(Action):
                 none_near = f"utter_resource_none_local_{category}" if category in WALK_IN_NEEDS else None
                 dispatcher.utter_message(response=none_near or "utter_resource_none_local")
         local = [f"{hit.name} ({hit.city})" if hit.city else hit.name for hit in hits if hit.scope == LOCAL]
-        remembered = SlotSet("resource_local", [place.label, category or "", *local] if place else None)
+        remembered = SlotSet("resource_local", [place.label, *local] if place and local else None)
         messages = [format_hit(hit, number) for number, hit in enumerate(hits, start=1)]
         for message in messages[:PAGE_SIZE]:
             dispatcher.utter_message(text=message)
@@ -263,14 +263,12 @@ def asks_for_others(text: str | None) -> bool:
 
 
 def no_other_local(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict] | None:
-    """No local program is left to show: say so, name the ones near them again (or that none is listed
-    near them), and who finds others. The slot holds [place, category, names...]."""
+    """No local program is left to show: say so, name the ones near them again, and who finds others.
+    The slot holds [place, names...], set only when the last search found a program near them."""
     remembered = tracker.get_slot("resource_local") or []
     if len(remembered) < 2:
         return None
-    where, names = remembered[0], remembered[2:]
-    if not names:  # none was near them, and the search already said so
-        return None
+    where, names = remembered[0], remembered[1:]
     dispatcher.utter_message(response="utter_resource_no_other_local", where=where,
                              names="; ".join(names[:MAX_LOCAL_NAMED]))
     return []

@@ -61,7 +61,7 @@ def test_any_others_when_only_national_lines_are_left_names_the_local_programs_a
     history = [user("bed in LA", "need_shelter"), bot("utter_resource_more_prompt"),
                user("can i call for him", "q"), bot("utter_a"), user("any others", "more")]
     slots = {"resource_more": ["3) National Human Trafficking Hotline (national): 24/7 help."],
-             "resource_local": ["Los Angeles, CA", "emergency_shelter", "Children of the Night (Van Nuys)"]}
+             "resource_local": ["Los Angeles, CA", "Children of the Night (Van Nuys)"]}
     messages, _ = run(ActionMore(), tracker(history, slots=slots, text="any others"))
     assert messages[0]["response"] == "utter_resource_no_other_local"
     assert messages[0]["names"] == "Children of the Night (Van Nuys)" and messages[0]["where"] == "Los Angeles, CA"
