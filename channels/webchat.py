@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,12 @@ from harbor.core.settings import quick_exit_url
 from hotline import takeover
 
 STATIC = Path(__file__).with_name("webchat_static")
+
+
+@lru_cache(maxsize=1)
+def static_files() -> dict[str, Path]:
+    """The page's files by their path under webchat_static/ ("app.js", "vendor/x.js")."""
+    return {file.relative_to(STATIC).as_posix(): file for file in STATIC.rglob("*") if file.is_file()}
 SESSION_HEADER = "X-Harbor-Session"
 log = logging.getLogger("harbor.webchat")
 NO_STORE = {
@@ -72,8 +79,10 @@ class WebChatPage(InputChannel):
 
         @page.route("/static/<path:path>", methods=["GET"])
         async def static(_: Request, path: str) -> HTTPResponse:
-            target = (STATIC / path).resolve()
-            if STATIC.resolve() not in target.parents or not target.is_file():
+            # Looked up among the page's own files, never built from the path: no traversal, and no
+            # filesystem error (a 300-byte name) can turn a stranger's URL into a 500.
+            target = static_files().get(path)
+            if target is None:
                 return response.text("not found", status=404)
             return response.raw(target.read_bytes(), headers=NO_STORE,
                                 content_type=CONTENT_TYPES.get(target.suffix, "application/octet-stream"))
