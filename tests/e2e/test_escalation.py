@@ -121,16 +121,19 @@ def test_a_pager_killed_mid_send_pages_exactly_once_after_restart(
         session.commit()
     env = {**harbor.env, "DATABASE_URL": database, "HARBOR_PAGER_LEASE_SECONDS": "2",
            "HARBOR_ACK_TIMEOUT_SECONDS": "3600"}
-    seen_before = len(fake_twilio.requests_seen())
-
     def crash_pages() -> list[dict]:
         return [m for m in fake_twilio.messages() if m["to"] == "+14155550177"]
+
+    def crash_requests() -> list[dict]:
+        # Only this pager's sends count: the session's own pager shares the fake and may page
+        # at any moment for other tests' escalations.
+        return [r for r in fake_twilio.requests_seen() if r["to"] == "+14155550177"]
 
     fake_twilio.delay(3)
     try:
         pager = subprocess.Popen([HARBOR, "pager"], env=env, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True)
-        wait_for(lambda: len(fake_twilio.requests_seen()) > seen_before, 30, "the pager's request")
+        wait_for(crash_requests, 30, "the pager's request")
         os.killpg(pager.pid, signal.SIGKILL)  # mid-send: the fake is still holding the request
         pager.wait()
         wait_for(lambda: crash_pages(), 10, "the fake to finish the send")
