@@ -17,6 +17,7 @@ Web-chat conversations run over the REST channel with the web chat's own wording
 (channels/web_wording.py), so their type/tap wording is checked as the page would show it.
 
     .venv/bin/python -m bench.conversations            # starts Harbor (needs `harbor train`)
+    .venv/bin/python -m bench.conversations --dir tests/conversations_heldout --quiet   # numbers only
 """
 
 from __future__ import annotations
@@ -250,12 +251,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="numbers only, not the turns that missed")
     parser.add_argument("--replies", action="store_true", help="print Harbor's reply under each turn that missed")
     parser.add_argument("--only", help="run only conversations whose id contains this")
+    parser.add_argument("--dir", type=Path, default=CONVERSATIONS,
+                        help="where the conversation files are (default tests/conversations; a held-out set "
+                             "is run once from its own folder, tests/conversations_heldout)")
     args = parser.parse_args(argv)
+    if not any(args.dir.glob("*.yml")):
+        parser.error(f"no conversation files (*.yml) in {args.dir}")
     from bench.harbor_process import started_harbor
 
     with started_harbor() as running:
         send, parse_of = rest_client(running.rest_url, running.rasa_url, running.rest_token, running.rasa_token)
-        chosen = [c for c in load() if not args.only or args.only in c.id]
+        chosen = [c for c in load(args.dir) if not args.only or args.only in c.id]
         report = evaluate(chosen, send, parse_of, Directory(running.database_url))
     print(report.render(show_failures=not args.quiet, show_replies=args.replies))
     return 0

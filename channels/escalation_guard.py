@@ -11,10 +11,13 @@ one read that finds the open escalation and does nothing.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import datetime
 from typing import Any
 
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import UserUttered
 from sqlalchemy import select
 
 from harbor.core.db import session_scope
@@ -28,15 +31,35 @@ log = logging.getLogger("harbor.escalation")
 async def ensure_escalated(app: Any, conversation_id: str, channel: str) -> None:
     """Never raises: a failure here is logged loudly and must not cost the youth their reply."""
     try:
-        agent = app.ctx.agent
-        tracker = await agent.tracker_store.retrieve(conversation_id)
-        latest = tracker.latest_message if tracker is not None else None
-        risk = (latest.parse_data or {}).get("risk") if latest is not None else None
+        risk = await latest_risk(app.ctx.agent.tracker_store, conversation_id)
         if not risk or not risk.get("escalates"):
             return
         await asyncio.to_thread(_ensure_open, conversation_id, channel, risk["level"], list(risk["categories"]))
     except Exception:
         log.exception("ESCALATION CHECK FAILED after a message; see the errors above")
+
+
+async def latest_risk(store: Any, conversation_id: str) -> dict[str, Any] | None:
+    """The risk assessment of the conversation's latest message. From Rasa's SQL store it is one
+    indexed read of that one event: retrieving the tracker replays every event of the session, and
+    this runs after every message (bench/load)."""
+    sql = getattr(store, "_tracker_store", store)  # Rasa wraps its store in AwaitableTrackerStore
+    if isinstance(sql, SQLTrackerStore):
+        event = await asyncio.to_thread(_latest_user_event, sql, conversation_id)
+    else:
+        tracker = await store.retrieve(conversation_id)
+        latest = tracker.latest_message if tracker is not None else None
+        event = {"parse_data": latest.parse_data} if latest is not None else None
+    return ((event or {}).get("parse_data") or {}).get("risk")
+
+
+def _latest_user_event(store: SQLTrackerStore, conversation_id: str) -> dict[str, Any] | None:
+    events = store.SQLEvent
+    with store.session_scope() as session:
+        row = (session.query(events.data)
+               .filter(events.sender_id == conversation_id, events.type_name == UserUttered.type_name)
+               .order_by(events.id.desc()).first())
+    return json.loads(row[0]) if row is not None else None
 
 
 def _ensure_open(conversation_id: str, channel: str, level: str, categories: list[str]) -> None:

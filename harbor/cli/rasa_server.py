@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import rasa.api
 
+    from harbor.cli import rasa_fast_paths
+
+    rasa_fast_paths.install()
     rasa.api.run(
         model=str(args.model),
         endpoints=str(endpoints_file()),

@@ -110,8 +110,9 @@ class RuleLayer:
                           idiom_tail=_tail_in_idiom(span, idiom_spans),
                           near_idiom=_overlaps(context.start_char, context.end_char, idiom_spans))
             key = (name, start)
-            # Of overlapping matches from one start, keep the longest (wildcards make several).
-            if key not in found or (end - start) > (found[key].end - found[key].start):
+            # Of overlapping matches from one start (wildcards make several), keep the longest whose
+            # act is not an idiom's: "dad hit me hit me up" is "dad hit me", not a wildcard up to "hit me up".
+            if key not in found or _preferred(hit) > _preferred(found[key]):
                 found[key] = hit
         hits = list(found.values())
         exchange = _sex_for_exchange(doc.text)
@@ -173,6 +174,10 @@ def _sex_for_exchange(text: str) -> str:
 @lru_cache(maxsize=1)
 def rule_layer() -> RuleLayer:
     return RuleLayer(shared_pipeline())
+
+
+def _preferred(hit: RuleHit) -> tuple[bool, int]:
+    return not hit.idiom_tail, hit.end - hit.start
 
 
 def _tail_in_idiom(span: Span, idiom_spans: list[tuple[int, int]]) -> bool:
