@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.suggest import answer_as
 from harbor.core.db import session_scope
 from harbor.core.settings import HotlineConfig
 from hotline.escalations import advocate_alerted, open_or_update
@@ -26,8 +27,12 @@ REPLIES = [
     ("self_harm", "utter_escalate_self_harm", "utter_self_harm"),
     ("third_party", "utter_escalate_third_party", "utter_disclose_exploitation"),
     ("exploitation", "utter_escalate_exploitation", "utter_disclose_exploitation"),
-    ("abuse", "utter_escalate_abuse", "utter_self_harm"),
+    ("abuse", "utter_escalate_abuse", "utter_abuse"),
 ]
+
+
+# The escalation reply already is the answer: the missing-child steps, the crisis lines.
+ANSWERED_BY_THE_ESCALATION = {"report_missing", "ask_crisis_numbers"}
 
 
 def choose_replies(categories: list[str]) -> tuple[str, str]:
@@ -89,7 +94,20 @@ class ActionEscalate(Action):
             dispatcher.utter_message(response="utter_crisis_numbers")
             return []
         await escalate(dispatcher, tracker, risk["level"], list(risk.get("categories") or []))
-        return then_the_need(tracker)
+        need = then_the_need(tracker)
+        if need:
+            return need
+        return then_the_question(dispatcher, tracker, domain)
+
+
+def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: dict[str, Any]) -> list[dict[str, Any]]:
+    """Danger first, then the question asked in the same words: a foster mom's "she keeps going back to him,
+    nothing works" is escalated and still gets what the review says about going back."""
+    asked = ((tracker.latest_message or {}).get("risk") or {}).get("classifier_intent") or ""
+    if asked in ANSWERED_BY_THE_ESCALATION or not (asked.startswith("ask_") or asked == "faq"):
+        return []
+    return answer_as(asked, dispatcher, tracker, domain)
 
 
 def then_the_need(tracker: Tracker) -> list[dict[str, Any]]:

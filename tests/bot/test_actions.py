@@ -124,6 +124,23 @@ def test_escalate_writes_the_escalation_then_replies(tmp_path, monkeypatch):
         assert escalation.conversation_id == "youth-1" and escalation.level == "imminent"
 
 
+def test_escalate_then_answers_the_question_asked_in_the_same_message(tmp_path, monkeypatch, domain):
+    from bot.actions.escalation import ActionEscalate
+    from tests.hotline.support import database
+
+    database(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'hotline.db'}")
+    # "she keeps going back to him, nothing works": escalated, and what to know about going back follows.
+    risk = {"escalates": True, "level": "high", "categories": ["exploitation"], "classifier_intent": "ask_relapse"}
+    messages, _ = run(ActionEscalate(), _risky_tracker(risk), domain)
+    assert [m["response"] for m in messages] == ["utter_escalate_exploitation", "utter_ask_relapse"]
+    # the crisis lines or a missing child: the escalation reply is the answer, said once
+    for asked, reply in (("ask_crisis_numbers", "utter_escalate_danger"), ("report_missing", "utter_escalate_missing")):
+        risk = {"escalates": True, "level": "imminent", "categories": ["imminent_danger"], "classifier_intent": asked}
+        messages, _ = run(ActionEscalate(), _risky_tracker(risk), domain)
+        assert [m["response"] for m in messages] == [reply]
+
+
 def test_escalate_without_a_database_still_gives_the_crisis_line(monkeypatch):
     from bot.actions.escalation import ActionEscalate
 
@@ -131,6 +148,9 @@ def test_escalate_without_a_database_still_gives_the_crisis_line(monkeypatch):
     risk = {"escalates": True, "level": "high", "categories": ["self_harm"]}
     messages, _ = run(ActionEscalate(), _risky_tracker(risk))
     assert messages[0]["response"] == "utter_self_harm"  # no promise that an advocate was told
+    # abuse: the abuse reply without the promise, not the self-harm one ("if you already hurt yourself")
+    messages, _ = run(ActionEscalate(), _risky_tracker({**risk, "categories": ["abuse"]}))
+    assert messages[0]["response"] == "utter_abuse"
 
 
 def test_escalate_when_the_risk_does_not_escalate_gives_numbers_only():
