@@ -15,8 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.escalation import escalate, then_the_need
-from bot.actions.facts import ROLE_BY_INTENT
+from bot.actions.facts import ROLE_BY_INTENT, full_intent
 from bot.actions.resources import INTENT_CATEGORY, start_search_events
+from bot.answer_search import response_for
 
 CHECK_IN_INTENT = "risk_check_in"
 RECENT_MESSAGES = 4  # a second concern within this many messages escalates
@@ -108,11 +109,15 @@ class ValidateCheckInForm(FormValidationAction):
 
 
 def _asked_before_check_in(tracker: Tracker) -> str | None:
-    """What the worrying message asked for (its classifier intent), to pick it up after a safe answer."""
+    """What the worrying message asked for (its classifier intent, with the answer key for a question the
+    response selector answers: "faq/phone_checked"), to pick it up after a safe answer."""
     for event in reversed(tracker.events):
         parse = event.get("parse_data") or {} if event.get("event") == "user" else {}
         if (parse.get("intent") or {}).get("name") == CHECK_IN_INTENT:
-            return (parse.get("risk") or {}).get("classifier_intent")
+            asked = (parse.get("risk") or {}).get("classifier_intent")
+            if asked == "faq":
+                return full_intent({**parse, "intent": {"name": asked}})
+            return asked
     return None
 
 
@@ -135,9 +140,17 @@ class ActionCheckInResult(Action):
 
                 return [SlotSet("check_in_answer", None), *answer_as(asked, dispatcher, tracker, domain)]
             return [SlotSet("check_in_answer", None)]
-        dispatcher.utter_message(response="utter_check_in_safe")
-        asked = _asked_before_check_in(tracker)
+        asked = _asked_before_check_in(tracker) or ""
         if asked in INTENT_CATEGORY:
+            dispatcher.utter_message(response="utter_check_in_safe")
             return [SlotSet("check_in_answer", None), *start_search_events(tracker, asked),
                     FollowupAction("resource_form")]
+        answer = response_for(asked) if asked.startswith(("ask_", "faq/")) else None
+        if answer in (domain.get("responses") or {}):
+            # "is there anywhere that takes tattoos off... somebody made me get his name": asked first, then
+            # the question they came with is answered, not lost.
+            dispatcher.utter_message(response="utter_check_in_safe_then_answer")
+            dispatcher.utter_message(response=answer)
+        else:
+            dispatcher.utter_message(response="utter_check_in_safe")
         return [SlotSet("check_in_answer", None)]

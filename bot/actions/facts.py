@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.resources import start_search_events
 
 CAREGIVER, PROVIDER = "caregiver", "provider"
+DANGER_LATELY_MESSAGES = 3
 # What only an adult around a youth asks; a provider's words ("my client") still win.
 ROLE_BY_INTENT = {
     "ask_warning_signs": CAREGIVER, "ask_suspect_what_to_do": CAREGIVER, "ask_how_to_talk": CAREGIVER,
@@ -60,6 +61,12 @@ class ActionValidateSlotMappings(ValidationAction):
         return {"role": implied} if implied else {}
 
 
+def danger_lately(tracker: Tracker, messages: int = DANGER_LATELY_MESSAGES) -> bool:
+    """Was one of the last few messages before this one about danger right now (imminent risk)?"""
+    earlier = [e for e in tracker.events if e.get("event") == "user"][:-1][-messages:]
+    return any(((e.get("parse_data") or {}).get("risk") or {}).get("level") == "imminent" for e in earlier)
+
+
 class ActionHandleInform(Action):
     """A message that only tells where, how old or who: a place starts a search (what kind of help is
     asked next, unless they said); anything else is thanked and answered with what Harbor can do."""
@@ -68,7 +75,12 @@ class ActionHandleInform(Action):
         return "action_handle_inform"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        danger = danger_lately(tracker)
+        if danger:
+            # "shes 15. we're in bakersfield" right after "he won't let her leave": 911 first, then the rest.
+            dispatcher.utter_message(response="utter_inform_after_danger")
         if entity_value(tracker.latest_message, "place"):
             return [*start_search_events(tracker), FollowupAction("resource_form")]
-        dispatcher.utter_message(response="utter_inform_thanks")
+        if not danger:
+            dispatcher.utter_message(response="utter_inform_thanks")
         return []

@@ -29,3 +29,32 @@ def test_answer_search_finds_the_answer_that_shares_words_and_refuses_one_word()
     assert found is not None and found.response == "utter_ask_tattoo_removal"
     assert index.search("tattoo") is None
     assert index.search("pizza weather football") is None
+
+
+def _after_check_in(asked: str, response_selector: dict | None = None) -> list[str]:
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from bot.actions.check_in import CHECK_IN_INTENT, ActionCheckInResult
+
+    worrying = {"event": "user", "text": "...", "parse_data": {
+        "intent": {"name": CHECK_IN_INTENT}, "risk": {"level": "concern", "classifier_intent": asked},
+        "response_selector": response_selector or {}}}
+    answer = {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}}
+    tracker = Tracker("s1", {"check_in_answer": SAFE}, answer["parse_data"], [worrying, answer], False, None, {},
+                      "action_listen")
+    domain = {"responses": {name: [{"text": name}] for name in (
+        "utter_check_in_safe", "utter_check_in_safe_then_answer", "utter_ask_tattoo_removal",
+        "utter_faq/phone_checked")}}
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionCheckInResult().run(dispatcher, tracker, domain))
+    return [m["response"] for m in dispatcher.messages]
+
+
+def test_a_safe_answer_then_answers_the_question_asked_before_the_check_in():
+    assert _after_check_in("ask_tattoo_removal") == ["utter_check_in_safe_then_answer", "utter_ask_tattoo_removal"]
+    faq = {"faq": {"response": {"intent_response_key": "faq/phone_checked"}}}
+    assert _after_check_in("faq", faq) == ["utter_check_in_safe_then_answer", "utter_faq/phone_checked"]
+    assert _after_check_in("greet") == ["utter_check_in_safe"]  # nothing was asked: what can I help with

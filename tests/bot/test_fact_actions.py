@@ -50,6 +50,25 @@ def test_a_place_alone_starts_a_search_and_a_role_alone_is_thanked():
     assert dispatcher.messages[0]["response"] == "utter_inform_thanks"
 
 
+def test_where_or_how_old_right_after_danger_now_gets_911_first():
+    danger = {"event": "user", "text": "...", "parse_data": {"risk": {"level": "imminent", "escalates": True}}}
+    worry = {"event": "user", "text": "...", "parse_data": {"risk": {"level": "high", "escalates": True}}}
+    now = {"event": "user", "text": "shes 15. we're in bakersfield", "parse_data": {}}
+
+    def replies(events: list[dict], place: bool = True) -> tuple[list[str], list[str]]:
+        dispatcher = CollectingDispatcher()
+        said = [entity("place", "bakersfield")] if place else []
+        out = asyncio.run(ActionHandleInform().run(dispatcher, tracker(now["text"], "inform", said, events=events),
+                                                   {}))
+        return [m["response"] for m in dispatcher.messages], followups(out)
+
+    assert replies([danger, now]) == (["utter_inform_after_danger"], ["resource_form"])
+    assert replies([danger, now], place=False) == (["utter_inform_after_danger"], [])
+    # a high-risk worry is not danger right now; three messages later it is no longer "right after"
+    assert replies([worry, now]) == ([], ["resource_form"])
+    assert replies([danger, now, now, now, now]) == ([], ["resource_form"])
+
+
 def test_who_is_asking_comes_from_words_then_stays_then_from_what_only_adults_ask():
     action = ActionValidateSlotMappings()
     dispatcher = CollectingDispatcher()
