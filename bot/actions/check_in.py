@@ -133,6 +133,11 @@ class ActionCheckInResult(Action):
             need = then_the_need(tracker)
             if need:
                 return [SlotSet("check_in_answer", None), *need]
+            before = _asked_before_check_in(tracker)
+            if before in INTENT_CATEGORY:
+                # "somewhere i can go tonight he wont find me", then "19": paged, and the bed still searched for.
+                return [SlotSet("check_in_answer", None), *start_search_events(tracker, before),
+                        FollowupAction("resource_form")]
             # "am i in trouble": a question instead of an answer is escalated, and answered too.
             asked = (tracker.latest_message.get("intent") or {}).get("name") or ""
             if asked.startswith("ask_") or asked == "faq":

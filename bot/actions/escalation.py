@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,8 @@ REPLIES = [
 ]
 
 
+QUESTION = re.compile(r"\?|^\s*(?:how|what|where|when|who|why|which|can|could|will|would|is|are|do|does|did|"
+                      r"should|am|any|anyone|anywhere)\b", re.IGNORECASE)
 # The escalation reply already is the answer: the missing-child steps, the crisis lines.
 ANSWERED_BY_THE_ESCALATION = {"report_missing", "ask_crisis_numbers"}
 
@@ -104,8 +107,13 @@ def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: dict[str, Any]) -> list[dict[str, Any]]:
     """Danger first, then the question asked in the same words: a foster mom's "she keeps going back to him,
     nothing works" is escalated and still gets what the review says about going back."""
-    asked = ((tracker.latest_message or {}).get("risk") or {}).get("classifier_intent") or ""
+    message = tracker.latest_message or {}
+    asked = (message.get("risk") or {}).get("classifier_intent") or ""
     if asked in ANSWERED_BY_THE_ESCALATION or not (asked.startswith("ask_") or asked == "faq"):
+        return []
+    if asked == "faq" and not QUESTION.search(message.get("text") or ""):
+        # The response selector picks some answer for any message; after danger, only a question gets one
+        # ("the staff r just mean and i hate it" is not asking about harm reduction).
         return []
     return answer_as(asked, dispatcher, tracker, domain)
 

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.actions.follow_ups import page_about_place
 from bot.actions.resources import start_search_events
 
 CAREGIVER, PROVIDER = "caregiver", "provider"
@@ -79,7 +80,12 @@ class ActionHandleInform(Action):
         if danger:
             # "shes 15. we're in bakersfield" right after "he won't let her leave": 911 first, then the rest.
             dispatcher.utter_message(response="utter_inform_after_danger")
-        if entity_value(tracker.latest_message, "place"):
+        place = entity_value(tracker.latest_message, "place")
+        if place:
+            page = None if danger else page_about_place(place, tracker.events, domain.get("responses") or {})
+            if page:
+                dispatcher.utter_message(response=page)
+                return []
             return [*start_search_events(tracker), FollowupAction("resource_form")]
         if not danger:
             dispatcher.utter_message(response="utter_inform_thanks")

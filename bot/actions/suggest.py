@@ -16,6 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.follow_ups import page_about_place
 from bot.actions.resources import INTENT_CATEGORY, start_search_events
 from bot.answer_search import AnswerIndex, build_index, response_for
 
@@ -93,7 +94,13 @@ class ActionFallbackSuggest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
         message = tracker.latest_message
-        if any(e.get("entity") in ("place", "help") for e in message.get("entities") or []):
+        said = {e.get("entity"): e.get("value") for e in message.get("entities") or [] if e.get("value")}
+        page = (page_about_place(str(said["place"]), tracker.events, domain.get("responses") or {})
+                if "place" in said and "help" not in said else None)
+        if page:  # "What about Los Angeles?" right after the task forces answer
+            dispatcher.utter_message(response=page)
+            return [SlotSet("suggested", None)]
+        if "place" in said or "help" in said:
             # "hi im in fresno and i need help", "can u help me find somewhere to stay": a search, whatever
             # the classifier made of the rest.
             return [SlotSet("suggested", None), *start_search_events(tracker, "find_resource"),

@@ -134,6 +134,16 @@ def test_escalate_then_answers_the_question_asked_in_the_same_message(tmp_path, 
     risk = {"escalates": True, "level": "high", "categories": ["exploitation"], "classifier_intent": "ask_relapse"}
     messages, _ = run(ActionEscalate(), _risky_tracker(risk), domain)
     assert [m["response"] for m in messages] == ["utter_escalate_exploitation", "utter_ask_relapse"]
+    # a statement the response selector would still pick an answer for gets none; a question does
+    faq = {"escalates": True, "level": "high", "categories": ["abuse"], "classifier_intent": "faq"}
+    selected = {"faq": {"response": {"intent_response_key": "faq/harm_reduction"}}}
+    asked = ["utter_escalate_abuse", "utter_faq/harm_reduction"]
+    for text, replies in (("the staff r just mean and i hate it", ["utter_escalate_abuse"]),
+                          ("he hits me. will the police take me away?", asked)):
+        said = _risky_tracker(faq)
+        said.latest_message.update(text=text, response_selector=selected)
+        messages, _ = run(ActionEscalate(), said, {"responses": {"utter_faq/harm_reduction": [{"text": "..."}]}})
+        assert [m["response"] for m in messages] == replies
     # the crisis lines or a missing child: the escalation reply is the answer, said once
     for asked, reply in (("ask_crisis_numbers", "utter_escalate_danger"), ("report_missing", "utter_escalate_missing")):
         risk = {"escalates": True, "level": "imminent", "categories": ["imminent_danger"], "classifier_intent": asked}

@@ -58,3 +58,28 @@ def test_a_safe_answer_then_answers_the_question_asked_before_the_check_in():
     faq = {"faq": {"response": {"intent_response_key": "faq/phone_checked"}}}
     assert _after_check_in("faq", faq) == ["utter_check_in_safe_then_answer", "utter_faq/phone_checked"]
     assert _after_check_in("greet") == ["utter_check_in_safe"]  # nothing was asked: what can I help with
+
+
+def test_an_unsure_answer_is_escalated_and_the_bed_asked_for_before_is_still_searched_for(db_url, tmp_path):
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from bot.actions.check_in import CHECK_IN_INTENT, ActionCheckInResult
+    from tests.hotline.support import database
+
+    database(tmp_path, url=db_url)
+    worrying = {"event": "user", "text": "is there somewhere i can go tonight he wont find me", "parse_data": {
+        "intent": {"name": CHECK_IN_INTENT}, "risk": {"level": "concern", "classifier_intent": "need_shelter",
+                                                        "categories": ["imminent_danger"]}}}
+    answer = {"event": "user", "text": "19", "parse_data": {"intent": {"name": "inform"},
+                                                           "entities": [{"entity": "age", "value": "19"}]}}
+    tracker = Tracker("sms:" + "c" * 32, {"check_in_answer": NOT_SAFE}, answer["parse_data"], [worrying, answer],
+                      False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionCheckInResult().run(dispatcher, tracker, {"responses": {}}))
+    assert dispatcher.messages[0]["response"].startswith("utter_escalate")
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["resource_form"]
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["resource_category"] == "emergency_shelter" and slots["resource_age"] == "19"

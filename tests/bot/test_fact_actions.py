@@ -69,6 +69,35 @@ def test_where_or_how_old_right_after_danger_now_gets_911_first():
     assert replies([danger, now, now, now, now]) == ([], ["resource_form"])
 
 
+def test_a_place_right_after_an_answer_about_places_gets_that_answers_part_about_it():
+    responses = {"utter_faq/task_forces": [{"text": "North: San Jose Task Force. Reply MORE"}],
+                 "utter_faq/task_forces_2": [{"text": "South: Los Angeles Metropolitan Area Task Force."}],
+                 "utter_ask_warning_signs": [{"text": "Gifts, an older boyfriend, a second phone."}]}
+    asked = {"event": "user", "text": "task forces in the central valley?"}
+
+    def handled(last: str, place: str) -> tuple[list[str], list[str]]:
+        events = [asked, {"event": "bot", "metadata": {"utter_action": last}}, {"event": "user", "text": place}]
+        dispatcher = CollectingDispatcher()
+        out = asyncio.run(ActionHandleInform().run(
+            dispatcher, tracker(f"what about {place}", "inform", [entity("place", place)], events=events),
+            {"responses": responses}))
+        return [m["response"] for m in dispatcher.messages], followups(out)
+
+    assert handled("utter_faq/task_forces", "los angeles") == (["utter_faq/task_forces_2"], [])
+    # the same when the classifier did not know what "What about Los Angeles?" was
+    from bot.actions.suggest import ActionFallbackSuggest
+
+    events = [asked, {"event": "bot", "metadata": {"utter_action": "utter_faq/task_forces"}}, {"event": "user"}]
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFallbackSuggest().run(dispatcher, tracker("What about Los Angeles?", "nlu_fallback", [
+        entity("place", "los angeles")], events=events), {"responses": responses}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_faq/task_forces_2"]
+    assert handled("utter_faq/task_forces_2", "san jose") == (["utter_faq/task_forces"], [])
+    # a place the answer does not name, or after an answer about no place: a search there
+    assert handled("utter_faq/task_forces", "fresno") == ([], ["resource_form"])
+    assert handled("utter_ask_warning_signs", "los angeles") == ([], ["resource_form"])
+
+
 def test_who_is_asking_comes_from_words_then_stays_then_from_what_only_adults_ask():
     action = ActionValidateSlotMappings()
     dispatcher = CollectingDispatcher()
