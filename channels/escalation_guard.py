@@ -43,7 +43,7 @@ async def latest_risk(store: Any, conversation_id: str) -> dict[str, Any] | None
     """The risk assessment of the conversation's latest message. From Rasa's SQL store it is one
     indexed read of that one event: retrieving the tracker replays every event of the session, and
     this runs after every message (bench/load)."""
-    sql = getattr(store, "_tracker_store", store)  # Rasa wraps its store in AwaitableTrackerStore
+    sql = getattr(store, "_tracker_store", store)  # Rasa wraps its store (FailSafeTrackerStore, AwaitableTrackerStore)
     if isinstance(sql, SQLTrackerStore):
         event = await asyncio.to_thread(_latest_user_event, sql, conversation_id)
     else:

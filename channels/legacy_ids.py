@@ -17,7 +17,6 @@ from sqlalchemy import inspect, text, update
 from sqlalchemy.orm import Session
 
 from channels import sms_store
-from channels.erasure import checkpoint
 from harbor.core.pseudonyms import PREFIXES, REST_PREFIX, WEB_PREFIX, e164, sms_conversation_id
 from hotline.models import Escalation
 
@@ -73,10 +72,6 @@ def move_legacy_ids(session: Session) -> Moved:
             opt_outs += 1
         session.execute(text("DELETE FROM harbor_sms_optouts"))
     if moved or opt_outs:
-        # The numbers were overwritten (secure_delete) in the write-ahead log; fold it into the file
-        # now, as erasure does, rather than whenever the last pooled connection happens to close.
-        session.commit()
-        checkpoint()
         log.warning("moved %s conversations to pseudonymous ids (%s numbers now encrypted, %s opt-outs)",
                     moved, numbers, opt_outs)
     return Moved(moved, numbers, opt_outs)

@@ -14,7 +14,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.escalation import escalate, then_the_need
+from bot.actions.escalation import asks_a_question, escalate, then_the_need
 from bot.actions.facts import ROLE_BY_INTENT, full_intent
 from bot.actions.resources import INTENT_CATEGORY, start_search_events
 from bot.answer_search import response_for
@@ -110,15 +110,23 @@ class ValidateCheckInForm(FormValidationAction):
 
 def _asked_before_check_in(tracker: Tracker) -> str | None:
     """What the worrying message asked for (its classifier intent, with the answer key for a question the
-    response selector answers: "faq/phone_checked"), to pick it up after a safe answer."""
+    response selector answers: "faq/phone_checked"), to pick it up after the answer. A question intent
+    counts only when the message asks one: the classifier names some intent for any statement."""
     for event in reversed(tracker.events):
         parse = event.get("parse_data") or {} if event.get("event") == "user" else {}
         if (parse.get("intent") or {}).get("name") == CHECK_IN_INTENT:
-            asked = (parse.get("risk") or {}).get("classifier_intent")
+            asked = (parse.get("risk") or {}).get("classifier_intent") or ""
+            if (asked.startswith("ask_") or asked == "faq") and not asks_a_question(event.get("text")):
+                return None
             if asked == "faq":
                 return full_intent({**parse, "intent": {"name": asked}})
             return asked
     return None
+
+
+def _answer_to(asked: str | None, domain: DomainDict) -> str | None:
+    answer = response_for(asked) if asked and asked.startswith(("ask_", "faq/")) else None
+    return answer if answer in (domain.get("responses") or {}) else None
 
 
 class ActionCheckInResult(Action):
@@ -138,20 +146,23 @@ class ActionCheckInResult(Action):
                 # "somewhere i can go tonight he wont find me", then "19": paged, and the bed still searched for.
                 return [SlotSet("check_in_answer", None), *start_search_events(tracker, before),
                         FollowupAction("resource_form")]
+            earlier_question = _answer_to(before, domain)
             # "am i in trouble": a question instead of an answer is escalated, and answered too.
             asked = (tracker.latest_message.get("intent") or {}).get("name") or ""
             if asked.startswith("ask_") or asked == "faq":
                 from bot.actions.suggest import answer_as
 
                 return [SlotSet("check_in_answer", None), *answer_as(asked, dispatcher, tracker, domain)]
+            if earlier_question:  # "...takes tattoos off?", then "idk": paged, and the question still answered
+                dispatcher.utter_message(response=earlier_question)
             return [SlotSet("check_in_answer", None)]
         asked = _asked_before_check_in(tracker) or ""
         if asked in INTENT_CATEGORY:
             dispatcher.utter_message(response="utter_check_in_safe")
             return [SlotSet("check_in_answer", None), *start_search_events(tracker, asked),
                     FollowupAction("resource_form")]
-        answer = response_for(asked) if asked.startswith(("ask_", "faq/")) else None
-        if answer in (domain.get("responses") or {}):
+        answer = _answer_to(asked, domain)
+        if answer:
             # "is there anywhere that takes tattoos off... somebody made me get his name": asked first, then
             # the question they came with is answered, not lost.
             dispatcher.utter_message(response="utter_check_in_safe_then_answer")

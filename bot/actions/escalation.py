@@ -32,10 +32,20 @@ REPLIES = [
 ]
 
 
-QUESTION = re.compile(r"\?|^\s*(?:how|what|where|when|who|why|which|can|could|will|would|is|are|do|does|did|"
-                      r"should|am|any|anyone|anywhere)\b", re.IGNORECASE)
+# A question: a question mark, or a question word opening any clause ("my dad hits me what do i do").
+# "can't" and "who cares" are not questions.
+QUESTION = re.compile(
+    r"\?|(?:^|[.!,;]\s*|\b(?:and|but|so|like)\s+|\bme\s+)"
+    r"(?:how|what|where|when|why|which|who(?!\s+cares)|can(?!'?t\b)|could|will|would|is|are|do|does|did|"
+    r"should|am i|any|anyone|anywhere)\b", re.IGNORECASE)
+
+
+def asks_a_question(text: str | None) -> bool:
+    return bool(QUESTION.search(text or ""))
+
+
 # The escalation reply already is the answer: the missing-child steps, the crisis lines.
-ANSWERED_BY_THE_ESCALATION = {"report_missing", "ask_crisis_numbers"}
+ANSWERED_BY_THE_ESCALATION = {"ask_crisis_numbers"}
 
 
 def choose_replies(categories: list[str]) -> tuple[str, str]:
@@ -109,12 +119,16 @@ def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
     nothing works" is escalated and still gets what the review says about going back."""
     message = tracker.latest_message or {}
     asked = (message.get("risk") or {}).get("classifier_intent") or ""
+    # report_missing is not asked: a missing child's escalation reply is that answer already.
     if asked in ANSWERED_BY_THE_ESCALATION or not (asked.startswith("ask_") or asked == "faq"):
         return []
-    if asked == "faq" and not QUESTION.search(message.get("text") or ""):
+    if asked == "faq" and not asks_a_question(message.get("text")):
         # The response selector picks some answer for any message; after danger, only a question gets one
         # ("the staff r just mean and i hate it" is not asking about harm reduction).
         return []
+    selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    if asked == "faq" and not selected.get("intent_response_key"):
+        return []  # no answer picked: nothing to add after the crisis reply (never "didn't get that")
     return answer_as(asked, dispatcher, tracker, domain)
 
 

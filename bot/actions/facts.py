@@ -16,6 +16,7 @@ from bot.actions.resources import start_search_events
 
 CAREGIVER, PROVIDER = "caregiver", "provider"
 DANGER_LATELY_MESSAGES = 3
+AFTER_DANGER = "utter_inform_after_danger"
 # What only an adult around a youth asks; a provider's words ("my client") still win.
 ROLE_BY_INTENT = {
     "ask_warning_signs": CAREGIVER, "ask_suspect_what_to_do": CAREGIVER, "ask_how_to_talk": CAREGIVER,
@@ -63,9 +64,15 @@ class ActionValidateSlotMappings(ValidationAction):
 
 
 def danger_lately(tracker: Tracker, messages: int = DANGER_LATELY_MESSAGES) -> bool:
-    """Was one of the last few messages before this one about danger right now (imminent risk)?"""
-    earlier = [e for e in tracker.events if e.get("event") == "user"][:-1][-messages:]
-    return any(((e.get("parse_data") or {}).get("risk") or {}).get("level") == "imminent" for e in earlier)
+    """Was one of the last few messages before this one about danger right now (imminent risk), and has
+    Harbor not yet said 911 again since ("shes 15", then "we're in bakersfield": said once)?"""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"][:-1][-messages:]
+    danger = [i for i in users
+              if ((tracker.events[i].get("parse_data") or {}).get("risk") or {}).get("level") == "imminent"]
+    if not danger:
+        return False
+    said_since = (e for e in tracker.events[danger[-1]:] if e.get("event") == "bot")
+    return not any((e.get("metadata") or {}).get("utter_action") == AFTER_DANGER for e in said_since)
 
 
 class ActionHandleInform(Action):
@@ -79,10 +86,11 @@ class ActionHandleInform(Action):
         danger = danger_lately(tracker)
         if danger:
             # "shes 15. we're in bakersfield" right after "he won't let her leave": 911 first, then the rest.
-            dispatcher.utter_message(response="utter_inform_after_danger")
+            dispatcher.utter_message(response=AFTER_DANGER)
         place = entity_value(tracker.latest_message, "place")
         if place:
-            page = None if danger else page_about_place(place, tracker.events, domain.get("responses") or {})
+            follow_up = not danger and not entity_value(tracker.latest_message, "help")
+            page = page_about_place(place, tracker.events, domain.get("responses") or {}) if follow_up else None
             if page:
                 dispatcher.utter_message(response=page)
                 return []

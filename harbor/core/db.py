@@ -21,7 +21,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
-from sqlalchemy.pool import QueuePool
 
 from harbor.core import schema
 from harbor.core.settings import database_url, db_pool_max_overflow, db_pool_size
@@ -30,10 +29,6 @@ Base = declarative_base()
 # What a database that cannot be reached raises (refused, dropped, or every pooled connection busy):
 # a channel answers 503 for it, so the sender retries.
 DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
-# A SQLite file has no connection limit to share among replicas, so its pools can be roomier than
-# PostgreSQL's (settings.db_pool_size); a thread waits for a connection rather than failing.
-SQLITE_POOL_SIZE = 5
-SQLITE_MAX_OVERFLOW = 15
 
 _LOCK = threading.Lock()
 # URLs this process has brought to the newest revision: one upgrade per URL, then plain engines.
@@ -72,12 +67,11 @@ def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         # hide_parameters: a failed statement's values (message text) never reach a log line.
-        # A pool, not SQLAlchemy 1.4's default NullPool for a file: a fresh connection per session re-ran
-        # the pragmas below and started with a cold page cache, about a tenth of the Rasa server's time
-        # under load (bench/load). A pooled connection moves between threads but is used by one at a time.
-        engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE,
-                               max_overflow=SQLITE_MAX_OVERFLOW, hide_parameters=True,
-                               connect_args={"timeout": 30, "check_same_thread": False})
+        # SQLAlchemy 1.4's NullPool for a file, on purpose: when the last connection closes, SQLite folds the
+        # write-ahead log into the (secure_delete) file and removes it, so cleared message text does not
+        # linger in a -wal file. A pool kept connections open and the log on disk (tried 2026-12-07; it
+        # was about a tenth of the Rasa server's CPU under load).
+        engine = create_engine(url, future=True, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]

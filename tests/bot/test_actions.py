@@ -144,6 +144,13 @@ def test_escalate_then_answers_the_question_asked_in_the_same_message(tmp_path, 
         said.latest_message.update(text=text, response_selector=selected)
         messages, _ = run(ActionEscalate(), said, {"responses": {"utter_faq/harm_reduction": [{"text": "..."}]}})
         assert [m["response"] for m in messages] == replies
+    from bot.actions.escalation import asks_a_question
+
+    for question in ("my dad hits me what do i do", "he hits me where can i go", "will they take me away?"):
+        assert asks_a_question(question), question
+    for statement in ("can't sleep he keeps coming in my room", "who cares he hit me again",
+                      "i dont know what to do", "the staff r just mean and i hate it"):
+        assert not asks_a_question(statement), statement
     # the crisis lines or a missing child: the escalation reply is the answer, said once
     for asked, reply in (("ask_crisis_numbers", "utter_escalate_danger"), ("report_missing", "utter_escalate_missing")):
         risk = {"escalates": True, "level": "imminent", "categories": ["imminent_danger"], "classifier_intent": asked}

@@ -31,7 +31,8 @@ def test_answer_search_finds_the_answer_that_shares_words_and_refuses_one_word()
     assert index.search("pizza weather football") is None
 
 
-def _after_check_in(asked: str, response_selector: dict | None = None) -> list[str]:
+def _after_check_in(asked: str, response_selector: dict | None = None,
+                    text: str = "is there anywhere that takes tattoos off? he made me get his name") -> list[str]:
     import asyncio
 
     from rasa_sdk import Tracker
@@ -39,7 +40,7 @@ def _after_check_in(asked: str, response_selector: dict | None = None) -> list[s
 
     from bot.actions.check_in import CHECK_IN_INTENT, ActionCheckInResult
 
-    worrying = {"event": "user", "text": "...", "parse_data": {
+    worrying = {"event": "user", "text": text, "parse_data": {
         "intent": {"name": CHECK_IN_INTENT}, "risk": {"level": "concern", "classifier_intent": asked},
         "response_selector": response_selector or {}}}
     answer = {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}}
@@ -58,6 +59,9 @@ def test_a_safe_answer_then_answers_the_question_asked_before_the_check_in():
     faq = {"faq": {"response": {"intent_response_key": "faq/phone_checked"}}}
     assert _after_check_in("faq", faq) == ["utter_check_in_safe_then_answer", "utter_faq/phone_checked"]
     assert _after_check_in("greet") == ["utter_check_in_safe"]  # nothing was asked: what can I help with
+    # a worrying statement the classifier gave a question's intent asked nothing: no "About what you asked"
+    assert _after_check_in("faq", faq, text="he took my phone again") == ["utter_check_in_safe"]
+    assert _after_check_in("ask_tattoo_removal", text="he made me get his name tattooed") == ["utter_check_in_safe"]
 
 
 def test_an_unsure_answer_is_escalated_and_the_bed_asked_for_before_is_still_searched_for(db_url, tmp_path):

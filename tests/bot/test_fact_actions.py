@@ -67,6 +67,9 @@ def test_where_or_how_old_right_after_danger_now_gets_911_first():
     # a high-risk worry is not danger right now; three messages later it is no longer "right after"
     assert replies([worry, now]) == ([], ["resource_form"])
     assert replies([danger, now, now, now, now]) == ([], ["resource_form"])
+    # said once: "shes 15", then "we're in bakersfield"
+    said = {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_inform_after_danger"}}
+    assert replies([danger, now, said, now]) == ([], ["resource_form"])
 
 
 def test_a_place_right_after_an_answer_about_places_gets_that_answers_part_about_it():
@@ -93,6 +96,8 @@ def test_a_place_right_after_an_answer_about_places_gets_that_answers_part_about
         entity("place", "los angeles")], events=events), {"responses": responses}))
     assert [m["response"] for m in dispatcher.messages] == ["utter_faq/task_forces_2"]
     assert handled("utter_faq/task_forces_2", "san jose") == (["utter_faq/task_forces"], [])
+    # only the page just shown names it: showing it again would not help, so a search there
+    assert handled("utter_faq/task_forces_2", "los angeles") == ([], ["resource_form"])
     # a place the answer does not name, or after an answer about no place: a search there
     assert handled("utter_faq/task_forces", "fresno") == ([], ["resource_form"])
     assert handled("utter_ask_warning_signs", "los angeles") == ([], ["resource_form"])

@@ -109,6 +109,8 @@ MIXED = [
     "i keep thinking about suicide lol", "i'm going to kill myself in the shower", "he choked me with a pillow",
     "my stepdad touches me and then we go shaving", "i took 30 pills and some vitamins",
     "he has a knife collection and he said he will kill me", "i want to kill myself lol this homework is killing me",
+    # an idiom right after the danger must not swallow it (a wildcard match running into "hit me up")
+    "dad hit me hit me up", "he beat me kick me out",
 ]
 
 

@@ -24,11 +24,11 @@ HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
 # The held-out set (tests/conversations_heldout/README.md), first run 2026-12-07: 10/30, 1 fallback turn
-# of 72, 0 repeats. Gated with slack for a model trained from scratch; only numbers are printed, so a
-# failure here does not show anyone its conversations to tune on.
-HELDOUT_MIN_COMPLETED = 7
-HELDOUT_MAX_FALLBACKS = 3
-HELDOUT_MAX_REPEATED = 1
+# of 72, 0 repeats. Only a hard floor (half the measured completion), so it catches a collapse without
+# becoming a number to tune toward; only numbers are printed, so a failure shows no conversation.
+HELDOUT_MIN_COMPLETED = 5
+HELDOUT_MAX_FALLBACKS = 5
+HELDOUT_MAX_REPEATED = 2
 
 
 def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
