@@ -14,8 +14,9 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.escalation import asks_a_question, escalate, then_the_need
+from bot.actions.escalation import escalate, then_the_need
 from bot.actions.facts import ROLE_BY_INTENT, full_intent
+from bot.actions.questions import asks_a_question, is_question_intent
 from bot.actions.resources import INTENT_CATEGORY, start_search_events
 from bot.answer_search import response_for
 
@@ -116,7 +117,7 @@ def _asked_before_check_in(tracker: Tracker) -> str | None:
         parse = event.get("parse_data") or {} if event.get("event") == "user" else {}
         if (parse.get("intent") or {}).get("name") == CHECK_IN_INTENT:
             asked = (parse.get("risk") or {}).get("classifier_intent") or ""
-            if (asked.startswith("ask_") or asked == "faq") and not asks_a_question(event.get("text")):
+            if is_question_intent(asked) and not asks_a_question(event.get("text")):
                 return None
             if asked == "faq":
                 return full_intent({**parse, "intent": {"name": asked}})
@@ -149,7 +150,7 @@ class ActionCheckInResult(Action):
             earlier_question = _answer_to(before, domain)
             # "am i in trouble": a question instead of an answer is escalated, and answered too.
             asked = (tracker.latest_message.get("intent") or {}).get("name") or ""
-            if asked.startswith("ask_") or asked == "faq":
+            if is_question_intent(asked):
                 from bot.actions.suggest import answer_as
 
                 return [SlotSet("check_in_answer", None), *answer_as(asked, dispatcher, tracker, domain)]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.questions import asks_a_question, is_question_intent
 from bot.actions.suggest import answer_as
 from harbor.core.db import session_scope
 from harbor.core.settings import HotlineConfig
@@ -30,18 +30,6 @@ REPLIES = [
     ("exploitation", "utter_escalate_exploitation", "utter_disclose_exploitation"),
     ("abuse", "utter_escalate_abuse", "utter_abuse"),
 ]
-
-
-# A question: a question mark, or a question word opening any clause ("my dad hits me what do i do").
-# "can't" and "who cares" are not questions.
-QUESTION = re.compile(
-    r"\?|(?:^|[.!,;]\s*|\b(?:and|but|so|like)\s+|\bme\s+)"
-    r"(?:how|what|where|when|why|which|who(?!\s+cares)|can(?!'?t\b)|could|will|would|is|are|do|does|did|"
-    r"should|am i|any|anyone|anywhere)\b", re.IGNORECASE)
-
-
-def asks_a_question(text: str | None) -> bool:
-    return bool(QUESTION.search(text or ""))
 
 
 # The escalation reply already is the answer: the missing-child steps, the crisis lines.
@@ -120,7 +108,7 @@ def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
     message = tracker.latest_message or {}
     asked = (message.get("risk") or {}).get("classifier_intent") or ""
     # report_missing is not asked: a missing child's escalation reply is that answer already.
-    if asked in ANSWERED_BY_THE_ESCALATION or not (asked.startswith("ask_") or asked == "faq"):
+    if asked in ANSWERED_BY_THE_ESCALATION or not is_question_intent(asked):
         return []
     if asked == "faq" and not asks_a_question(message.get("text")):
         # The response selector picks some answer for any message; after danger, only a question gets one

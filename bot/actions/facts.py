@@ -11,12 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.actions.after_danger import AFTER_DANGER, danger_lately
 from bot.actions.follow_ups import page_about_place
 from bot.actions.resources import start_search_events
 
 CAREGIVER, PROVIDER = "caregiver", "provider"
-DANGER_LATELY_MESSAGES = 3
-AFTER_DANGER = "utter_inform_after_danger"
 # What only an adult around a youth asks; a provider's words ("my client") still win.
 ROLE_BY_INTENT = {
     "ask_warning_signs": CAREGIVER, "ask_suspect_what_to_do": CAREGIVER, "ask_how_to_talk": CAREGIVER,
@@ -61,18 +60,6 @@ class ActionValidateSlotMappings(ValidationAction):
             return {}
         implied = implied_role(tracker.latest_message)
         return {"role": implied} if implied else {}
-
-
-def danger_lately(tracker: Tracker, messages: int = DANGER_LATELY_MESSAGES) -> bool:
-    """Was one of the last few messages before this one about danger right now (imminent risk), and has
-    Harbor not yet said 911 again since ("shes 15", then "we're in bakersfield": said once)?"""
-    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"][:-1][-messages:]
-    danger = [i for i in users
-              if ((tracker.events[i].get("parse_data") or {}).get("risk") or {}).get("level") == "imminent"]
-    if not danger:
-        return False
-    said_since = (e for e in tracker.events[danger[-1]:] if e.get("event") == "bot")
-    return not any((e.get("metadata") or {}).get("utter_action") == AFTER_DANGER for e in said_since)
 
 
 class ActionHandleInform(Action):

@@ -144,7 +144,7 @@ def test_escalate_then_answers_the_question_asked_in_the_same_message(tmp_path, 
         said.latest_message.update(text=text, response_selector=selected)
         messages, _ = run(ActionEscalate(), said, {"responses": {"utter_faq/harm_reduction": [{"text": "..."}]}})
         assert [m["response"] for m in messages] == replies
-    from bot.actions.escalation import asks_a_question
+    from bot.actions.questions import asks_a_question
 
     for question in ("my dad hits me what do i do", "he hits me where can i go", "will they take me away?"):
         assert asks_a_question(question), question

@@ -1,0 +1,22 @@
+"""Is this a question? By its words (a question mark, a question word opening a clause) and by what the
+classifier made of it (an `ask_*` intent, or `faq` for the response selector's long tail)."""
+
+from __future__ import annotations
+
+import re
+
+# A question: a question mark, or a question word opening any clause ("my dad hits me what do i do").
+# "can't" and "who cares" are not questions.
+QUESTION = re.compile(
+    r"\?|(?:^|[.!,;]\s*|\b(?:and|but|so|like)\s+|\bme\s+)"
+    r"(?:how|what|where|when|why|which|who(?!\s+cares)|can(?!'?t\b)|could|will|would|is|are|do|does|did|"
+    r"should|am i|any|anyone|anywhere)\b", re.IGNORECASE)
+
+
+def asks_a_question(text: str | None) -> bool:
+    return bool(QUESTION.search(text or ""))
+
+
+def is_question_intent(intent: str | None) -> bool:
+    """An intent whose answer is information, not a search or a form."""
+    return bool(intent) and (intent.startswith("ask_") or intent == "faq")
