@@ -1,5 +1,5 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent one (tests/risk/heldout_2026-11-26e.tsv), written by someone who saw neither the rules
+the independent one (tests/risk/heldout_2026-12-07f.tsv), written by someone who saw neither the rules
 nor the data, and used once per change."""
 
 from __future__ import annotations
@@ -15,23 +15,23 @@ from bot.nlu.risk import patterns as p
 from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-11-26e.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07f.tsv"
 NEAR = 0.85
 
 
-# Set e (set d was retired to training: it had been measured across changes to the rules and data),
-# written after that by an independent writer; 29 of 330 lines within 0.85 of training data or rule
-# phrases removed by rule before first use (not by score), then measured once. Floors are that measurement
-# less one message per category: recall (right category) abuse 0.791, exploitation 0.800, imminent_danger
-# 0.875, self_harm 0.795, third_party 0.744; false escalations 0.024. Paged or asked: 0.953, 0.956, 0.958,
-# 0.923, 1.000; 0.048. The goals (>= 0.98 danger and self-harm, >= 0.95 exploitation and abuse, <= 5%)
-# are not met: README, "Risk triage and escalation".
-HELD_OUT_FLOORS = {"abuse": 0.768, "exploitation": 0.778, "imminent_danger": 0.854, "self_harm": 0.769,
-                   "third_party": 0.721}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.036
-CHECK_IN_FLOORS = {"abuse": 0.930, "exploitation": 0.934, "imminent_danger": 0.937, "self_harm": 0.897,
-                   "third_party": 0.977}
-CHECK_IN_MAX_FALSE = 0.060
+# Set f (set e was retired to training on 2026-12-07, when two new writers' data went in), written by
+# an independent writer who saw neither rules nor data; 19 of 380 lines within 0.85 of training data or
+# rule phrases removed by rule before first use (not by score), then measured once with the 10% page
+# budget. Floors are that measurement less one message per category: recall (right category) abuse 0.962,
+# exploitation 0.981, imminent_danger 0.903, self_harm 0.926, third_party 0.961; false escalations 0.111
+# (10 of 90). Paged or asked: 0.981, 1.000, 1.000, 0.981, 1.000; 0.167. The goals (>= 0.98 danger and
+# self-harm, >= 0.95 exploitation and abuse, <= 5% false escalations) are not met: README, "Risk numbers".
+HELD_OUT_FLOORS = {"abuse": 0.942, "exploitation": 0.961, "imminent_danger": 0.887, "self_harm": 0.907,
+                   "third_party": 0.941}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.123
+CHECK_IN_FLOORS = {"abuse": 0.961, "exploitation": 0.980, "imminent_danger": 0.983, "self_harm": 0.962,
+                   "third_party": 0.980}
+CHECK_IN_MAX_FALSE = 0.178
 
 
 def _plain(text: str) -> str:
@@ -68,12 +68,12 @@ def _near_copies(evaluation: list[str], others: list[str]) -> list[tuple[str, st
 def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used():
     header = [line for line in HELD_OUT.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     text = " ".join(header).lower()
-    assert "written 2026-11-26" in text and "independent writer" in text
+    assert re.search(r"written \d{4}-\d\d-\d\d", text) and "independent writer" in text
     assert "once per change" in text and "never tuned on" in text
     assert len(load_set(HELD_OUT)) >= 300
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["e"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["f"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -81,7 +81,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["e"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["f"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""

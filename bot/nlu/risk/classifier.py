@@ -10,9 +10,13 @@ writer (each file is one writer, so every message is scored by a model that neve
 voice), then the lowest threshold (the most recall) at which the live decision, rules' floor OR
 classifier, pages for at most FALSE_ESCALATION_BUDGET of the validation messages that need no page.
 A page wakes a person; that budget is what buys recall. Measured here on 2026-11-26 (writer-grouped
-validation, 11.5k messages): a 5% budget caught 0.73 of risk messages, 8% 0.83, 10% 0.86, 15% 0.91.
-Recall first: 8% pages. Below that threshold, a check-in threshold: the score from which Harbor asks
-"are you safe right now?" (rather than paging) for at most CHECK_IN_BUDGET more of those messages.
+validation, 11.5k messages): a 5% budget caught 0.73 of risk messages, 8% 0.83, 10% 0.86, 15% 0.91; on
+2026-12-07 (14.9k messages, two more writers and set e): 8% 0.892, 10% 0.928, 12% 0.947. Recall first:
+10% pages. The writers' hard negatives are near misses on purpose; on independent held-out set e, the
+8% point paged for 2.4% of the messages that needed none, under the 5% goal, so 10% spends that room on
+recall (held-out set f measures what it costs). Below that threshold, a check-in threshold: the score
+from which Harbor asks "are you safe right now?" (rather than paging)
+for at most CHECK_IN_BUDGET more of those messages.
 The thresholds, with the recall, precision and false-escalation rate they gave on the validation
 split, are saved with the model and printed by `harbor train` and `python -m bench.risk_eval`.
 """
@@ -42,7 +46,7 @@ LABELLED = RISK_DATA / "labelled.tsv"  # the set the rules were tuned on; other 
 NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
 MODEL_PATH = MODELS_DIR / "risk_classifier.joblib"
 NONE = "none"
-FALSE_ESCALATION_BUDGET = 0.08
+FALSE_ESCALATION_BUDGET = 0.10
 CHECK_IN_BUDGET = 0.10
 FOLDS = 5
 SEED = 7
