@@ -17,6 +17,9 @@ def said(text: str) -> dict[str, str]:
     ("shes 13 i already said", {"age": "13"}),
     ("94601", {"place": "94601"}),
     ("LA", {"place": "los angeles"}),
+    ("What about LA?", {"place": "los angeles"}),
+    ("anything in LA County", {"place": "los angeles"}),
+    ("ok and SF", {"place": "san francisco"}),
     ("im in the bay", {"place": "oakland"}),
     ("sixteen", {"age": "16"}),
     ("16yo", {"age": "16"}),
@@ -42,6 +45,7 @@ def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
 @pytest.mark.parametrize("text", [
     "i waited 15 minutes", "it was 20 bucks", "hope this helps", "my friend tracy is mad at me",
     "i have 10000 dollars", "call me at 5 pm", "he took me to vegas", "im at the park, 20, minutes away",
+    "la la la", "my phone needs an SD card",
 ])
 def test_no_fact_is_invented_from_everyday_words(text: str):
     assert said(text) == {}
