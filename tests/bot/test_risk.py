@@ -106,3 +106,34 @@ def test_rules_alone_beat_the_crisis_keyword_baseline_on_the_set_they_were_tuned
     for category in baseline.recall:
         assert harbor.recall[category] >= baseline.recall[category], category
     assert harbor.false_escalation_rate <= baseline.false_escalation_rate
+
+
+@pytest.mark.parametrize("text", [
+    "my cousin say he gonna kill me in fortnite lol",
+    "took my little sister to the park, she beat me in a race",
+    "used to get sold by an older guy but that was 2 years ago. im in a good place now",
+    "i used to think about killing myself but thats over now. im in therapy",
+    "she sold me out to the teacher",
+    "what are the warning signs that a teenager is being trafficked? i just became a foster parent",
+])
+def test_games_past_and_over_and_idioms_ask_instead_of_paging_on_the_rules(text):
+    """The rules' floor drops to concern (the bot may ask "are you safe right now?"); the classifier
+    still votes on its own, so these are scored here without it."""
+    result = assess(text)
+    assert not result.escalates, result.signals
+    assert result.level in ("none", "concern")
+
+
+@pytest.mark.parametrize("text, category", [
+    ("i want to kill myself, i lost at ranked again", "self_harm"),  # a game never lowers self-harm
+    ("kms lol", "self_harm"),
+    ("he used to sell me, that's over, but he found me again and hes outside", "exploitation"),
+    ("he used to hit me and he still does", "abuse"),
+    ("i gotta hit the track tonight or he wont let me eat", "exploitation"),
+    ("he said he will kill me in the parking lot", "imminent_danger"),
+    ("is my daughter being trafficked? i found a second phone", "third_party"),
+])
+def test_what_is_back_or_real_still_pages(text, category):
+    result = assess(text)
+    assert result.escalates, result.signals
+    assert category in result.categories

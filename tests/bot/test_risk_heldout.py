@@ -1,5 +1,5 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent one (tests/risk/heldout_2026-12-07g.tsv), written by someone who saw neither the rules
+the independent one (tests/risk/heldout_2026-12-07h.tsv), written by someone who saw neither the rules
 nor the data, and used once per change."""
 
 from __future__ import annotations
@@ -15,24 +15,24 @@ from bot.nlu.risk import patterns as p
 from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07g.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07h.tsv"
 NEAR = 0.85
 
 
-# Set g (set f was retired to training on 2026-12-07, when two more writers' hard negatives went in; its
-# lines were never read), written by an independent writer who saw neither rules nor data; 21 of 400 lines
-# within 0.85 of training data or rule phrases removed by rule before first use (not by score), then
-# measured once. Floors are that measurement less one message per category: recall (right category)
-# abuse 0.938, exploitation 0.980, imminent_danger 1.000, self_harm 0.940, third_party 0.940; false
-# escalations 0.164 (20 of 122). Paged or asked: 1.000, 1.000, 1.000, 0.980, 0.980; 0.262. The goals
-# (>= 0.98 danger and self-harm, >= 0.95 exploitation and abuse, <= 5% false escalations) are not met:
-# README, "Risk numbers".
-HELD_OUT_FLOORS = {"abuse": 0.917, "exploitation": 0.959, "imminent_danger": 0.983, "self_harm": 0.920,
-                   "third_party": 0.920}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.173
-CHECK_IN_FLOORS = {"abuse": 0.979, "exploitation": 0.979, "imminent_danger": 0.983, "self_harm": 0.960,
+# Set h (set g was retired to training on 2026-12-07, when the rules changed because most of its false
+# escalations came from them; its lines were never read), written by an independent writer who saw neither
+# rules nor data; 8 of 400 lines within 0.85 of training data or rule phrases removed by rule before first
+# use (not by score), then measured once. Floors are that measurement less one message per category: recall
+# (right category) abuse 1.000, exploitation 0.959, imminent_danger 0.967, self_harm 0.982, third_party
+# 0.980; false escalations 0.142 (18 of 127). Paged or asked: 1.000, 1.000, 1.000, 0.982, 1.000; 0.260. The
+# recall goals are met when paged for any category; false escalations (goal <= 5%) are not: README,
+# "Risk numbers".
+HELD_OUT_FLOORS = {"abuse": 0.979, "exploitation": 0.938, "imminent_danger": 0.950, "self_harm": 0.964,
                    "third_party": 0.960}
-CHECK_IN_MAX_FALSE = 0.271
+HELD_OUT_MAX_FALSE_ESCALATION = 0.150
+CHECK_IN_FLOORS = {"abuse": 0.979, "exploitation": 0.979, "imminent_danger": 0.983, "self_harm": 0.964,
+                   "third_party": 0.980}
+CHECK_IN_MAX_FALSE = 0.268
 
 
 def _plain(text: str) -> str:

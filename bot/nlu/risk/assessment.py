@@ -22,6 +22,7 @@ of the statement itself ("i would never kill myself") makes it concern, never no
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from spacy.tokens import Doc
@@ -59,6 +60,25 @@ class RiskAssessment:
 
 def _is_general_question(normalised: str) -> bool:
     return any(normalise(phrase) in normalised for phrase in p.GENERAL_QUESTION_PHRASES)
+
+
+def _past_and_over(normalised: str) -> bool:
+    """Said as past and over ("used to ... that's over now"), with nothing saying it is back."""
+    def said(phrases: list[str]) -> bool:
+        return any(re.search(rf"(?<!\w){re.escape(normalise(m))}(?!\w)", normalised) for m in phrases)
+
+    return (said(p.PAST_MARKERS) or bool(re.search(r"\bin (?:19|20)\d\d\b", normalised))) and \
+        said(p.OVER_MARKERS) and not said(p.NOT_OVER_MARKERS)
+
+
+_GAME_NAMES = "|".join(re.escape(g) for g in p.GAMES)
+_GAME = re.compile(rf"^(?:[\w']+ ){{0,{p.GAME_REACH}}}?(?:in|at|on|during|playing) (?:{_GAME_NAMES})\b")
+
+
+def _in_a_game(hit: RuleHit, doc: Doc) -> bool:
+    """A game named just after the hit ("kill me in fortnite", "beat me in a race")."""
+    after = doc[hit.end:min(len(doc), hit.end + p.GAME_REACH + 4)].text
+    return bool(_GAME.match(after))
 
 
 def _has_urgency(normalised: str) -> bool:
@@ -101,7 +121,14 @@ def _explicit(hit: RuleHit, doc: Doc) -> bool:
     sold") may still be a caregiver's general question: there, only a first-person hit is explicit."""
     if not hit.explicit or hit.category not in (p.EXPLOITATION, p.ABUSE):
         return hit.explicit
-    words = doc[max(0, hit.start - 2):min(len(doc), hit.end + 2)].text.split()
+    # Two words either side, within the hit's own sentence: "...a teenager is being trafficked? i just
+    # became a foster parent" is not first person.
+    start, end = hit.start, hit.end
+    while start > max(0, hit.start - 2) and not doc[start - 1].is_punct:
+        start -= 1
+    while end < min(len(doc), hit.end + 2) and not doc[end].is_punct:
+        end += 1
+    words = doc[start:end].text.split()
     if set(words) & {"i", "me", "myself", "am"}:
         return True
     # "my" counts unless it introduces someone else ("my daughter is being sold").
@@ -118,6 +145,7 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
     info_request = any(w in normalised for w in p.INFO_REQUEST_WORDS)
     joking = bool(set(normalised.split()) & set(p.JOKE_MARKERS)) or any(
         m in normalised for m in p.JOKE_MARKERS if not m.isascii())
+    past_and_over = _past_and_over(normalised)
 
     levels: dict[str, int] = {}
     signals: list[Signal] = []
@@ -138,7 +166,8 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
             hit.near_idiom or (joking and hit.category != p.SELF_HARM)
             or (general_question and hit.category in (p.EXPLOITATION, p.ABUSE) and not _first_person(hit.text))
             or (info_request and hit.rule in p.INFO_REQUEST_RULES))
-        if negated or context_lowers or hit.idiom_tail:
+        game = hit.category != p.SELF_HARM and _in_a_game(hit, doc)
+        if negated or context_lowers or hit.idiom_tail or past_and_over or game:
             level = p.CONCERN
         elif urgent and level == p.HIGH and hit.category in p.URGENT_CATEGORIES:
             level = p.IMMINENT

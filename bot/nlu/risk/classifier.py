@@ -44,6 +44,7 @@ log = logging.getLogger("harbor.risk.classifier")
 RISK_DATA = PROJECT_ROOT / "bot" / "risk_data"
 LABELLED = RISK_DATA / "labelled.tsv"  # the set the rules were tuned on; other *.tsv there are written data
 NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
+RULE_SOURCES = [Path(__file__).with_name(name) for name in ("patterns.py", "rules.py", "assessment.py")]
 MODEL_PATH = MODELS_DIR / "risk_classifier.joblib"
 NONE = "none"
 FALSE_ESCALATION_BUDGET = 0.10
@@ -124,6 +125,9 @@ def fingerprint(rows: list[tuple[str, str]]) -> str:
 
     digest = hashlib.sha256(f"v{VERSION}|{FALSE_ESCALATION_BUDGET}|{CHECK_IN_BUDGET}|sklearn {sklearn.__version__}"
                             .encode())
+    # The threshold is chosen with the rules' pages counted against the budget: new rules, new threshold.
+    for source in RULE_SOURCES:
+        digest.update(source.read_bytes())
     for label, text in rows:
         digest.update(f"{label}\t{text}\n".encode())
     return digest.hexdigest()
