@@ -28,15 +28,17 @@ SHORT_NAMES = {
     "the bay": "oakland", "bay area": "oakland", "east bay": "oakland", "south central": "los angeles",
     "hollywood": "los angeles", "the valley": "fresno", "central valley": "fresno", "the ie": "riverside",
     "inland empire": "riverside", "long beach": "long beach", "skid row": "los angeles",
-    "la county": "los angeles", "l.a. county": "los angeles",
+    "la county": "los angeles", "l.a county": "los angeles", "l.a": "los angeles", "s.f": "san francisco",
 }
 # City names that are also first names or everyday words in texts.
 _NEEDS_PREPOSITION = {"tracy", "davis", "lincoln", "sherman", "maxwell", "chester", "nelson", "dixon",
                       "ross", "winton", "newman", "avery", "colton", "grover", "san", "la", "oak", "sd",
                       "the valley", "the bay", "sac", "clay", "graton", "taft", "keyes", "weldon"}
-_PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?|live in|stay in|about)\s+)$")
-# "what about LA", "any in SF": written in capitals, a short name is the place, not "la" or "sd".
-_CAPITALISED_SHORT = {"la", "l.a.", "sf", "s.f.", "oc", "sj"}  # not SD: "an SD card"
+_PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?|live in|stay in)\s+)$")
+# "what about LA?", "ok and SF": written in capitals (in a message that is not all capitals: "ESTOY EN LA
+# CASA"), a short name is the place. Not SD ("an SD card"), OC ("my OC") or SJ (initials).
+_CAPITALISED_SHORT = {"la", "l.a", "sf", "s.f"}
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|ok\s+|okay\s+)?(?:what|how)\s+about\s+$")
 _WORD = re.compile(r"[a-z0-9][a-z0-9.'-]*")
 
 _NUMBER_WORDS = {
@@ -182,9 +184,10 @@ def places(text: str) -> list[Fact]:
                 continue
             start = words[index][1]
             end = words[index + size - 1][1] + len(words[index + size - 1][0])
-            capitalised = phrase in _CAPITALISED_SHORT and text[start:end].isupper()
+            capitalised = (phrase in _CAPITALISED_SHORT and text[start:end].isupper() and not text.isupper())
+            asked_about = bool(_WHAT_ABOUT.match(cleaned[:start]))  # "what about tracy" is a place question
             if _needs_preposition(phrase) and not (_PREPOSITION.search(cleaned[:start]) or capitalised
-                                                   or cleaned.strip(" .!?") == phrase):
+                                                   or asked_about or cleaned.strip(" .!?") == phrase):
                 continue
             if not _resolves(names[phrase]):
                 continue

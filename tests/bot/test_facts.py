@@ -20,6 +20,7 @@ def said(text: str) -> dict[str, str]:
     ("What about LA?", {"place": "los angeles"}),
     ("anything in LA County", {"place": "los angeles"}),
     ("ok and SF", {"place": "san francisco"}),
+    ("im in L.A.", {"place": "los angeles"}),
     ("im in the bay", {"place": "oakland"}),
     ("sixteen", {"age": "16"}),
     ("16yo", {"age": "16"}),
@@ -45,7 +46,8 @@ def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
 @pytest.mark.parametrize("text", [
     "i waited 15 minutes", "it was 20 bucks", "hope this helps", "my friend tracy is mad at me",
     "i have 10000 dollars", "call me at 5 pm", "he took me to vegas", "im at the park, 20, minutes away",
-    "la la la", "my phone needs an SD card",
+    "la la la", "my phone needs an SD card", "ESTOY EN LA CASA DE MI TIA", "my OC is so cute",
+    "im worried about tracy",
 ])
 def test_no_fact_is_invented_from_everyday_words(text: str):
     assert said(text) == {}

@@ -110,13 +110,11 @@ def test_rules_alone_beat_the_crisis_keyword_baseline_on_the_set_they_were_tuned
 
 @pytest.mark.parametrize("text", [
     "my cousin say he gonna kill me in fortnite lol",
-    "took my little sister to the park, she beat me in a race",
-    "used to get sold by an older guy but that was 2 years ago. im in a good place now",
-    "i used to think about killing myself but thats over now. im in therapy",
-    "she sold me out to the teacher",
-    "what are the warning signs that a teenager is being trafficked? i just became a foster parent",
+    "took my little sister to chess club, she beat me at chess again",
+    "someone at school said they're gonna kill me at chess tomorrow lol",
+    "im locked in for finals this week no distractions",
 ])
-def test_games_past_and_over_and_idioms_ask_instead_of_paging_on_the_rules(text):
+def test_a_game_or_an_idiom_right_after_the_words_asks_instead_of_paging_on_the_rules(text):
     """The rules' floor drops to concern (the bot may ask "are you safe right now?"); the classifier
     still votes on its own, so these are scored here without it."""
     result = assess(text)
@@ -124,16 +122,33 @@ def test_games_past_and_over_and_idioms_ask_instead_of_paging_on_the_rules(text)
     assert result.level in ("none", "concern")
 
 
+# Danger beside a game, the past or a question: the review of 2026-12-07 wrote these against a first
+# version that lowered them. The rules alone must page every one.
 @pytest.mark.parametrize("text, category", [
-    ("i want to kill myself, i lost at ranked again", "self_harm"),  # a game never lowers self-harm
+    ("i want to kill myself, i lost at ranked again", "self_harm"),
     ("kms lol", "self_harm"),
-    ("he used to sell me, that's over, but he found me again and hes outside", "exploitation"),
+    ("he locked me in the bedroom and hes playing cod", "imminent_danger"),
+    ("he wont let me leave hes downstairs playing 2k", "imminent_danger"),
+    ("he threatened to kill me on call of duty and he knows my address", "imminent_danger"),
+    ("he's going to kill me at the race tonight", "imminent_danger"),
+    ("my uncle touches me during a game of uno", "abuse"),
+    ("hes going to sell me to a guy he met on fortnite", "exploitation"),
+    ("he got out of jail 2 months ago and he said he will kill me", "imminent_danger"),
+    ("i got out of the life but he wants me back in. he said he will kill me if i dont come back",
+     "imminent_danger"),
+    ("he started selling me 2 years ago and ive been out on the track every night since", "exploitation"),
+    ("my bf used to pimp me out, hes locked up now but his cousin is making me do dates for him", "exploitation"),
+    ("i used to cut but i was doing better. now i want to kill myself", "self_harm"),
+    ("my dad beat me last night when i was sleeping. im safe now at my friends house but i cant go back",
+     "abuse"),
+    ("he makes me run the track every night", "exploitation"),
+    ("he sold me out to some guys for the night", "exploitation"),
+    ("what are the signs that someone is being trafficked? i think it's happening to me", "exploitation"),
     ("he used to hit me and he still does", "abuse"),
     ("i gotta hit the track tonight or he wont let me eat", "exploitation"),
     ("he said he will kill me in the parking lot", "imminent_danger"),
-    ("is my daughter being trafficked? i found a second phone", "third_party"),
 ])
-def test_what_is_back_or_real_still_pages(text, category):
+def test_danger_beside_a_game_the_past_or_a_question_still_pages(text, category):
     result = assess(text)
     assert result.escalates, result.signals
     assert category in result.categories

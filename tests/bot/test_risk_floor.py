@@ -25,7 +25,11 @@ EXPLICIT = [(rule, phrase) for rule in p.RULES if rule.explicit for phrase in ru
 # Every everyday context the vocabulary knows (its idioms, general-question openings and laughter),
 # and the replies and clauses people put around a statement ("no,", "i'm not ok but").
 CONTEXTS = sorted(set(p.IDIOMS) | set(p.GENERAL_QUESTION_PHRASES) | set(p.JOKE_MARKERS)
-                  | {"no", "no,", "no lie", "i'm not ok but", "i didn't go to school and", "idk why but"})
+                  | {"no", "no,", "no lie", "i'm not ok but", "i didn't go to school and", "idk why but"}
+                  # Games and the past beside a statement, never right after it: "on roblox" and "playing
+                  # cod" are where grooming and abusers are, "used to ... now" is not over.
+                  | {f"on {game}" for game in p.GAMES} | {f"playing {game}" for game in p.GAMES}
+                  | {"he used to", "that was years ago but", "i'm safe now but", "i got out but", "back then"})
 FILLERS = ["", "really", "just", "like"]
 # One word each, as the patterns' word classes are (risk_patterns.PERSON, FAMILY, ...).
 CLASSES = {"PERSON": ["he", "she", "they", "someone", "boyfriend", "pimp", "guy"],

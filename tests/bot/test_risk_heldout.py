@@ -74,7 +74,7 @@ def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(
     assert len(load_set(HELD_OUT)) >= 300
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["f"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["h"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -82,7 +82,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["f"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["h"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""

@@ -4,8 +4,10 @@ signals that fired. Plain Python: the Rasa component, the CLI and the bench all 
 The floor only rises. An explicit statement of danger (self-harm intent, a threat to kill or hurt,
 sexual contact, an overdose, being held or moved against one's will: the rules risk_patterns marks
 explicit) escalates whatever else is in the message. Nothing lowers it: not an idiom beside it ("i'm
-going to kill myself in the shower"), not a general question, not the classifier. Only a negation
-of the statement itself ("i would never kill myself") makes it concern, never none.
+going to kill myself in the shower"), not a general question, not the classifier. Three things make it
+concern (the bot asks "are you safe right now?"), never none: a negation of the statement itself ("i
+would never kill myself"); an idiom whose words are the act and its victim ("they kicked me out"); and
+a game named right after a threat or a blow, with no urgency ("he gonna kill me in fortnite").
 
 1. The rule layer (bot/nlu/risk/rules.py) finds danger in the words, texting spellings included.
    An ambiguous match whose words lie inside an idiom ("this homework is killing me") is the idiom
@@ -62,23 +64,13 @@ def _is_general_question(normalised: str) -> bool:
     return any(normalise(phrase) in normalised for phrase in p.GENERAL_QUESTION_PHRASES)
 
 
-def _past_and_over(normalised: str) -> bool:
-    """Said as past and over ("used to ... that's over now"), with nothing saying it is back."""
-    def said(phrases: list[str]) -> bool:
-        return any(re.search(rf"(?<!\w){re.escape(normalise(m))}(?!\w)", normalised) for m in phrases)
-
-    return (said(p.PAST_MARKERS) or bool(re.search(r"\bin (?:19|20)\d\d\b", normalised))) and \
-        said(p.OVER_MARKERS) and not said(p.NOT_OVER_MARKERS)
-
-
 _GAME_NAMES = "|".join(re.escape(g) for g in p.GAMES)
-_GAME = re.compile(rf"^(?:[\w']+ ){{0,{p.GAME_REACH}}}?(?:in|at|on|during|playing) (?:{_GAME_NAMES})\b")
+_GAME = re.compile(rf"^(?:in|at) (?:{_GAME_NAMES})\b")
 
 
 def _in_a_game(hit: RuleHit, doc: Doc) -> bool:
-    """A game named just after the hit ("kill me in fortnite", "beat me in a race")."""
-    after = doc[hit.end:min(len(doc), hit.end + p.GAME_REACH + 4)].text
-    return bool(_GAME.match(after))
+    """A game named right after a threat or a blow ("kill me in fortnite", "beat me at chess")."""
+    return hit.rule in p.GAME_RULES and bool(_GAME.match(doc[hit.end:min(len(doc), hit.end + 4)].text))
 
 
 def _has_urgency(normalised: str) -> bool:
@@ -121,14 +113,8 @@ def _explicit(hit: RuleHit, doc: Doc) -> bool:
     sold") may still be a caregiver's general question: there, only a first-person hit is explicit."""
     if not hit.explicit or hit.category not in (p.EXPLOITATION, p.ABUSE):
         return hit.explicit
-    # Two words either side, within the hit's own sentence: "...a teenager is being trafficked? i just
-    # became a foster parent" is not first person.
-    start, end = hit.start, hit.end
-    while start > max(0, hit.start - 2) and not doc[start - 1].is_punct:
-        start -= 1
-    while end < min(len(doc), hit.end + 2) and not doc[end].is_punct:
-        end += 1
-    words = doc[start:end].text.split()
+    # Tokens, not the text split on spaces: "he touches me? lol" has "me" in it.
+    words = [token.lower_ for token in doc[max(0, hit.start - 2):min(len(doc), hit.end + 2)]]
     if set(words) & {"i", "me", "myself", "am"}:
         return True
     # "my" counts unless it introduces someone else ("my daughter is being sold").
@@ -145,7 +131,6 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
     info_request = any(w in normalised for w in p.INFO_REQUEST_WORDS)
     joking = bool(set(normalised.split()) & set(p.JOKE_MARKERS)) or any(
         m in normalised for m in p.JOKE_MARKERS if not m.isascii())
-    past_and_over = _past_and_over(normalised)
 
     levels: dict[str, int] = {}
     signals: list[Signal] = []
@@ -166,8 +151,8 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
             hit.near_idiom or (joking and hit.category != p.SELF_HARM)
             or (general_question and hit.category in (p.EXPLOITATION, p.ABUSE) and not _first_person(hit.text))
             or (info_request and hit.rule in p.INFO_REQUEST_RULES))
-        game = hit.category != p.SELF_HARM and _in_a_game(hit, doc)
-        if negated or context_lowers or hit.idiom_tail or past_and_over or game:
+        game = not urgent and _in_a_game(hit, doc)
+        if negated or context_lowers or hit.idiom_tail or game:
             level = p.CONCERN
         elif urgent and level == p.HIGH and hit.category in p.URGENT_CATEGORIES:
             level = p.IMMINENT

@@ -292,8 +292,8 @@ def live_classifier(path: Path = MODEL_PATH) -> RiskClassifier | None:
         return None
     classifier = load(path)
     if classifier.data_fingerprint != fingerprint(training_rows()):
-        log.warning("the risk classifier was trained on other data than bot/risk_data and the NLU examples "
-                    "hold now; run `harbor train`")
+        log.warning("the risk classifier was trained on other data or rules than bot/risk_data, the NLU "
+                    "examples and bot/nlu/risk hold now; run `harbor train`")
     return classifier
 
 

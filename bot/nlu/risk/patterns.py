@@ -94,7 +94,9 @@ class Rule:
     phrases: tuple[str, ...]
     # Explicit: a statement of danger in itself (self-harm intent, a threat to kill or hurt, sexual
     # contact, an overdose, being held or moved against one's will). Nothing else in a message
-    # lowers it: not an idiom beside it, not a general question, not the classifier. Ambiguous
+    # lowers it: not an idiom beside it, not a general question, not the classifier; only a negation,
+    # an idiom that is its own words ("kicked me out") or a game right after it makes it concern
+    # (bot/nlu/risk/assessment.py). Ambiguous
     # rules ("i'm trapped", "he has a gun", "come get me") may be lowered to concern by context.
     explicit: bool = True
 
@@ -271,36 +273,18 @@ IDIOMS = [
     "sold on the idea", "sold out", "overdosed on candy", "overdose on candy",
     "overdosed on halloween candy", "overdosed on sugar", "overdose on sugar", "overdosed on caffeine",
     "overdose on caffeine", "overdosed on coffee",
-    "sold me out", "sold him out", "sold her out", "sold us out", "kicking me out",
-    "locked in for finals", "locked in for exams", "locked in for the test", "locked in on my",
-    "running the track", "run the track", "ran the track", "run suicides", "running suicides",
-    "ran suicides",
+    "kicking me out", "locked in for finals", "locked in for exams", "locked in for the test",
+    "run suicides", "running suicides", "ran suicides",
 ]
 
-# A game named right after a threat or a blow ("he gonna kill me in fortnite", "she beat me in a race"):
-# the game's words, not danger. Lowers that hit to concern, never a self-harm hit ("kms lol" still pages).
-# "the game" is not here: it also means the life.
+# A game named right after a threat or a blow, with nothing between ("he gonna kill me in fortnite",
+# "she beat me at chess"): the game's words, not danger. Lowers only these rules' hits, to concern (the bot
+# asks if they are safe), and never with urgency words. "on <game>" is not here: a threat made over a
+# game's chat is grooming's way in. Nor is "the game": it also means the life.
 GAMES = ["fortnite", "valorant", "chess", "uno", "ranked", "call of duty", "cod", "warzone", "minecraft",
-         "roblox", "2k", "madden", "fifa", "smash", "overwatch", "apex", "league", "checkers", "monopoly",
-         "mario kart", "a race", "the race", "ping pong", "video games", "a video game", "1v1", "dodgeball",
-         "paintball", "laser tag", "airsoft", "cards", "dominoes", "pool", "basketball", "a game of"]
-GAME_REACH = 5  # tokens after the hit within which "in/at <game>" counts
-
-# Past and over, said together ("used to get sold ... that was 2 years ago, im in a good place now"):
-# the floor drops to concern (the bot asks "are you safe right now?"), never to none, and never when
-# anything says it is back ("he found me again").
-PAST_MARKERS = ["used to", "years ago", "year ago", "months ago", "when i was", "back in", "in the past",
-                "back then", "as a teen", "as a teenager", "as a kid", "in the 90s", "in the 2000s",
-                "long time ago", "when she first came", "when he first came"]
-OVER_MARKERS = ["that's over", "that was over", "it's over", "its over", "thats over", "safe now", "i'm safe",
-                "she's safe", "he's safe", "they're safe", "in a good place", "doing good", "doing well",
-                "doing better", "been out", "got out", "locked up now", "in prison", "thriving", "in recovery",
-                "not a crisis", "not in danger", "reunified", "my own place", "her own apartment",
-                "her own place", "happy story", "finished her", "graduated", "i'm good now", "i'm ok now",
-                "now and ok", "therapy really helped", "been in therapy", "been housed"]
-NOT_OVER_MARKERS = ["again", "came back", "is back", "he's back", "she's back", "they're back", "found me",
-                    "outside", "tonight", "right now", "still", "coming back", "on his way", "following me",
-                    "followed me", "help me", "scared"]
+         "roblox", "2k", "madden", "fifa", "smash", "overwatch", "apex", "checkers", "monopoly",
+         "mario kart", "ping pong", "video games", "a video game", "1v1", "dodgeball", "laser tag"]
+GAME_RULES = {"death_threat", "threat_of_harm", "physical_abuse", "sibling_fight"}
 
 # A rule match preceded by one of these (within 3 words) is negated ("i would never kill
 # myself", "i'm not suicidal"): the level drops to concern, never to none.
