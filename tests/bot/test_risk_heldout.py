@@ -25,7 +25,8 @@ NEAR = 0.85
 # Floors are that measurement less one message per category: recall (right category) abuse 1.000,
 # exploitation 0.980, imminent_danger 0.983, self_harm 0.967, third_party 1.000; false escalations 0.091
 # (11 of 121). Paged or asked: 1.000 in every category; 0.174. Self-harm recall (goal 0.98) and false
-# escalations (goal <= 5%) are not met: README, "Risk numbers".
+# escalations (goal <= 5%) are not met: README, "Risk numbers". Measured a second time after the bare
+# replies ("idk") went into training: 0.980, 0.980, 0.983, 0.967, 1.000; 0.074. The next change retires it.
 HELD_OUT_FLOORS = {"abuse": 0.979, "exploitation": 0.960, "imminent_danger": 0.966, "self_harm": 0.950,
                    "third_party": 0.980}
 HELD_OUT_MAX_FALSE_ESCALATION = 0.099
