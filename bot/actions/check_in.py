@@ -14,7 +14,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.escalation import escalate, then_the_need
+from bot.actions.escalation import escalate, escalated_lately, then_the_need, then_the_question
 from bot.actions.facts import ROLE_BY_INTENT, full_intent
 from bot.actions.questions import asks_a_question, is_question_intent
 from bot.actions.resources import INTENT_CATEGORY, start_search_events
@@ -49,6 +49,22 @@ def recent_check_in(tracker: Tracker) -> bool:
     recent = user_messages[-RECENT_MESSAGES:]
     return any(((event.get("parse_data") or {}).get("intent") or {}).get("name") == CHECK_IN_INTENT
                for event in recent)
+
+
+SAID_SAFE_REPLIES = ("utter_check_in_safe", "utter_check_in_safe_then_answer")
+
+
+def said_safe_since_check_in(tracker: Tracker) -> bool:
+    """Did they answer the last check-in with a plain yes (so a new worry is answered, not escalated)?"""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") in SAID_SAFE_REPLIES:
+            return True
+        if event.get("event") == "user":
+            users_seen += 1  # the first is the message being answered now
+            if users_seen > 1 and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == CHECK_IN_INTENT:
+                return False
+    return False
 
 
 def _adult(tracker: Tracker) -> bool:
@@ -86,17 +102,38 @@ class ActionCheckIn(Action):
         return "action_check_in"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        from bot.actions.suggest import answer_as
+
+        asked = ((tracker.latest_message.get("risk") or {}).get("classifier_intent")) or "nlu_fallback"
+        if escalated_lately(tracker):
+            # An advocate was alerted a moment ago: asking again adds nothing. What they asked is answered.
+            return answer_as(asked, dispatcher, tracker, domain)
+        if recent_check_in(tracker) and said_safe_since_check_in(tracker):
+            # "yeah im safe for now", then "what if they actually kick me out tho": answered, not escalated.
+            return answer_as(asked, dispatcher, tracker, domain)
         if recent_check_in(tracker):
             await escalate(dispatcher, tracker, "high", _concern_categories(tracker) or ["imminent_danger"])
-            return []
+            # "She's 17 and we're in Fresno. Does she count as missing...?": escalated, and still answered.
+            return then_the_need(tracker) or then_the_question(dispatcher, tracker, domain)
         if _adult(tracker):
             # A caregiver's or provider's worry is about a young person, not their own safety right now:
             # answer what they asked (a page would have gone out had the message escalated).
-            from bot.actions.suggest import answer_as
-
-            asked = ((tracker.latest_message.get("risk") or {}).get("classifier_intent")) or "nlu_fallback"
             return answer_as(asked, dispatcher, tracker, domain)
-        return [SlotSet("check_in_answer", None), FollowupAction("check_in_form")]
+        ask = [SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", True)]
+        need = then_the_need(tracker)
+        if need or asked in INTENT_CATEGORY:
+            # "im 16 n my mom kicked me out, i need somewhere to sleep tonight in fresno": the beds first,
+            # then "are you safe right now?" (ActionSearchResources asks once the results are shown).
+            events = need or answer_as(asked, dispatcher, tracker, domain)
+            return [SlotSet("check_in_after_search", True), *events]
+        if is_question_intent(asked) and asks_a_question(tracker.latest_message.get("text")):
+            # "is there anywhere that takes tattoos off... somebody made me get his name": answered, then asked.
+            events = answer_as(asked, dispatcher, tracker, domain)
+            if not any(event.get("event") == "followup" for event in events):
+                return [*events, *ask, FollowupAction("check_in_form")]
+            return events
+        return [SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", None),
+                FollowupAction("check_in_form")]
 
 
 class ValidateCheckInForm(FormValidationAction):
@@ -136,6 +173,8 @@ class ActionCheckInResult(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
         answer = tracker.get_slot("check_in_answer")
+        if tracker.get_slot("check_in_after_answer"):
+            return await self._after_the_answer(answer, dispatcher, tracker, domain)
         if answer != SAFE:
             await escalate(dispatcher, tracker, "high", _not_safe_categories(tracker))
             # "ya i need a bed fr": not a plain yes, so an advocate is paged; the bed is still searched for.
@@ -171,3 +210,15 @@ class ActionCheckInResult(Action):
         else:
             dispatcher.utter_message(response="utter_check_in_safe")
         return [SlotSet("check_in_answer", None)]
+
+    @staticmethod
+    async def _after_the_answer(answer: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> list[dict]:
+        """What they came with was already answered; only the answer to "are you safe?" is left."""
+        done = [SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", None)]
+        if answer == SAFE:
+            dispatcher.utter_message(response="utter_check_in_safe")
+            return done
+        await escalate(dispatcher, tracker, "high", _not_safe_categories(tracker))
+        # "do any of them take just girls" instead of yes or no: an advocate is paged, and it is answered.
+        return [*done, *(then_the_need(tracker) or then_the_question(dispatcher, tracker, domain))]

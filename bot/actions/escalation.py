@@ -36,6 +36,23 @@ REPLIES = [
 ANSWERED_BY_THE_ESCALATION = {"ask_crisis_numbers"}
 
 
+ESCALATED_LATELY_MESSAGES = 4
+
+
+def escalated_lately(tracker: Tracker, messages: int = ESCALATED_LATELY_MESSAGES) -> bool:
+    """Did Harbor tell this person an advocate was alerted in reply to one of their last few messages?"""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen > messages:
+                return False
+        elif event.get("event") == "bot" and users_seen >= 1 and \
+                str((event.get("metadata") or {}).get("utter_action") or "").startswith("utter_escalate_"):
+            return True
+    return False
+
+
 def choose_replies(categories: list[str]) -> tuple[str, str]:
     for category, escalated, fallback in REPLIES:
         if category in categories:
@@ -81,7 +98,9 @@ async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, level: st
             log.error("ESC-%s: NO ADVOCATE ON CALL to page; run `harbor oncall who`", escalation_id)
         dispatcher.utter_message(response=fallback_reply)
         return
-    dispatcher.utter_message(response=escalated_reply)
+    # The missing-child steps are the answer itself, so they are never cut short.
+    again = escalated_lately(tracker) and escalated_reply != "utter_escalate_missing"
+    dispatcher.utter_message(response="utter_escalate_again" if again else escalated_reply)
 
 
 class ActionEscalate(Action):

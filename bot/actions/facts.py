@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.after_danger import AFTER_DANGER, danger_lately
 from bot.actions.follow_ups import page_about_place
+from bot.actions.more import searched_lately
 from bot.actions.resources import start_search_events
 
 CAREGIVER, PROVIDER = "caregiver", "provider"
@@ -45,7 +46,12 @@ def full_intent(message: dict[str, Any]) -> str | None:
 
 
 def implied_role(message: dict[str, Any]) -> str | None:
-    return ROLE_BY_INTENT.get(full_intent(message) or "")
+    """What only an adult asks implies one. A worrying message's intent is the risk layer's
+    (risk_check_in, a disclosure): what the classifier read in it is kept beside the risk."""
+    asked = ((message.get("risk") or {}).get("classifier_intent") or "")
+    if asked == "faq":
+        asked = full_intent({**message, "intent": {"name": "faq"}}) or ""
+    return ROLE_BY_INTENT.get(full_intent(message) or "") or ROLE_BY_INTENT.get(asked)
 
 
 class ActionValidateSlotMappings(ValidationAction):
@@ -82,6 +88,10 @@ class ActionHandleInform(Action):
                 dispatcher.utter_message(response=page)
                 return []
             return [*start_search_events(tracker), FollowupAction("resource_form")]
+        if entity_value(tracker.latest_message, "age") and searched_lately(tracker.events) \
+                and tracker.get_slot("known_help"):
+            # "19", a moment after the results: the same search again, for their age.
+            return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
         if not danger:
             dispatcher.utter_message(response="utter_inform_thanks")
         return []

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -227,13 +227,22 @@ class ActionSearchResources(Action):
                 none_near = f"utter_resource_none_local_{category}" if category in WALK_IN_NEEDS else None
                 dispatcher.utter_message(response=none_near or "utter_resource_none_local")
         local = [f"{hit.name} ({hit.city})" if hit.city else hit.name for hit in hits if hit.scope == LOCAL]
-        remembered = SlotSet("resource_local", [place.label, *local] if place and local else None)
+        # [place, local programs...]; only the place when nothing near them was found (MORE says so again).
+        remembered = SlotSet("resource_local", [place.label, *local] if place else None)
         messages = [format_hit(hit, number) for number, hit in enumerate(hits, start=1)]
         for message in messages[:PAGE_SIZE]:
             dispatcher.utter_message(text=message)
         rest = messages[PAGE_SIZE:PAGE_SIZE + MAX_KEPT]
         dispatcher.utter_message(response="utter_resource_more_prompt" if rest else "utter_resource_end")
-        return [*reset, SlotSet("resource_more", rest or None), remembered]
+        return [*reset, SlotSet("resource_more", rest or None), remembered, *_check_in_after(tracker)]
+
+
+def _check_in_after(tracker: Tracker) -> list[dict]:
+    """A search asked for with a worrying message shows its results, then asks "are you safe right now?"."""
+    if not tracker.get_slot("check_in_after_search"):
+        return []
+    return [SlotSet("check_in_after_search", None), SlotSet("check_in_answer", None),
+            SlotSet("check_in_after_answer", True), FollowupAction("check_in_form")]
 
 
 def send_more_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict] | None:
@@ -266,6 +275,9 @@ def no_other_local(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
     """No local program is left to show: say so, name the ones near them again, and who finds others.
     The slot holds [place, names...], set only when the last search found a program near them."""
     remembered = tracker.get_slot("resource_local") or []
+    if len(remembered) == 1:  # nothing of that kind near them: say so again, and who can find one
+        dispatcher.utter_message(response="utter_resource_none_near_again", where=remembered[0])
+        return []
     if len(remembered) < 2:
         return None
     where, names = remembered[0], remembered[1:]

@@ -105,6 +105,9 @@ class ActionFallbackSuggest(Action):
             # the classifier made of the rest.
             return [SlotSet("suggested", None), *start_search_events(tracker, "find_resource"),
                     FollowupAction("resource_form")]
+        if "age" in said and len((message.get("text") or "").split()) <= 3:
+            # "19" after a search, or "im 16": how old they are, taken as that (ActionHandleInform).
+            return [SlotSet("suggested", None), FollowupAction("action_handle_inform")]
         already_asked = bool(tracker.get_slot("suggested"))
         options = guesses(message)
         if not already_asked and len(options) == 2:

@@ -50,6 +50,9 @@ _NUMBER_WORDS = {
 _NUMBER = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
 _NOT_AN_AGE_AFTER = (r"(?!\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|wks?|months?|miles?|mi\b|dollars?|bucks|"
                      r"%|am\b|pm\b|:|\.\d|times?|blocks?|people|guys|of\b|percent|k\b|grand|texts?|calls?))")
+# Who an adult may be asking for (also in _CHILD below, which the role patterns use).
+_CHILD_WORDS = (r"(?:foster |step|grand)?(?:daughter|son|kid|kiddo|child|girl|boy|teen|teenager|niece|nephew|"
+                r"client|student|patient|youth)")
 _AGES = [
     # "16yo", "16 y/o", "16 years old", "16 yr old"
     re.compile(rf"\b{_NUMBER}\s*(?:yo|y/o|y\.o\.|yrs?(?:\s*old)?|years?(?:\s*old)?|year-old)\b"),
@@ -62,6 +65,9 @@ _AGES = [
                r"[^,.?!]{1,25},\s*(1[1-9]|2[0-4])\s*(?:,|\band\b|$)"),
     # "my 15 year old", "a 14-year-old"
     re.compile(rf"\b{_NUMBER}[\s-]*(?:year|yr)[\s-]*old\b"),
+    # "my nephew is 19", "our foster son is only 15": an adult saying how old the young person is
+    re.compile(rf"\b(?:my|our|her|his|the)\s+{_CHILD_WORDS}\s+(?:is|was just|just turned|turned)\s+"
+               rf"(?:only\s+|just\s+)?{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
     # Spanish: "tengo 17 anos", "17 años", "tiene 15"
     re.compile(r"\b(?:tengo|tiene|tienes|de)\s+(\d{1,2})(?:\s*(?:anos|años|añitos))?\b"),
     re.compile(r"\b(\d{1,2})\s*(?:anos|años)\b"),

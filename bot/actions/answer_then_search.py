@@ -1,0 +1,46 @@
+"""A question about a kind of program, asked where Harbor already knows the place, is also a search:
+"what about job programs for him" after "...sleeping in his car in sacramento" gets what the review says
+about school and jobs, then the programs near Sacramento, not a hotline number to find them."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.resources import start_search_events
+from bot.answer_search import response_for
+
+# The kind of program an information question is about when its words name none.
+DEFAULT_CATEGORY = {"ask_jobs_school": "education_jobs", "ask_records": "legal"}
+ANSWERED_THEN_SEARCHED = ("ask_jobs_school", "ask_records", "ask_boys_services", "ask_lgbtq_services")
+# Asking for programs, not about a topic: "is there counseling for boys", "what about job programs".
+_ASKS_FOR_PROGRAMS = re.compile(
+    r"\b(?:programs?|services?|places?|somewhere|anywhere|anyone|near|around here|around there|"
+    r"(?:is|are|r) there|what about|how about|where|any)\b", re.IGNORECASE)
+
+
+def wants_programs(tracker: Tracker, intent: str) -> bool:
+    message = tracker.latest_message or {}
+    said = {e.get("entity"): e.get("value") for e in message.get("entities") or [] if e.get("value")}
+    place = said.get("place") or tracker.get_slot("known_place")
+    kind = said.get("help") or DEFAULT_CATEGORY.get(intent)
+    return bool(place and kind and _ASKS_FOR_PROGRAMS.search(message.get("text") or ""))
+
+
+class ActionAnswerThenSearch(Action):
+    def name(self) -> str:
+        return "action_answer_then_search"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+        dispatcher.utter_message(response=response_for(intent))
+        if not wants_programs(tracker, intent):
+            return []
+        events = start_search_events(tracker, intent)
+        if not any(event.get("name") == "resource_category" and event.get("value") for event in events):
+            events.append(SlotSet("resource_category", DEFAULT_CATEGORY[intent]))
+        return [*events, FollowupAction("resource_form")]
