@@ -39,7 +39,9 @@ class ActionAnswerThenSearch(Action):
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
         dispatcher.utter_message(response=response_for(intent))
         if not wants_programs(tracker, intent):
-            return []
+            # "how do i clear my record", then "im in san diego": the place is for legal help.
+            kind = DEFAULT_CATEGORY.get(intent)
+            return [SlotSet("known_help", kind)] if kind and not tracker.get_slot("known_help") else []
         events = start_search_events(tracker, intent)
         if not any(event.get("name") == "resource_category" and event.get("value") for event in events):
             events.append(SlotSet("resource_category", DEFAULT_CATEGORY[intent]))

@@ -120,7 +120,7 @@ class ActionCheckIn(Action):
             # answer what they asked (a page would have gone out had the message escalated).
             return answer_as(asked, dispatcher, tracker, domain)
         ask = [SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", True)]
-        need = then_the_need(tracker)
+        need = [] if asked in INTENT_CATEGORY else then_the_need(tracker)
         if need or asked in INTENT_CATEGORY:
             # "im 16 n my mom kicked me out, i need somewhere to sleep tonight in fresno": the beds first,
             # then "are you safe right now?" (ActionSearchResources asks once the results are shown).

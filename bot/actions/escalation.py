@@ -39,18 +39,38 @@ ANSWERED_BY_THE_ESCALATION = {"ask_crisis_numbers"}
 ESCALATED_LATELY_MESSAGES = 4
 
 
-def escalated_lately(tracker: Tracker, messages: int = ESCALATED_LATELY_MESSAGES) -> bool:
-    """Did Harbor tell this person an advocate was alerted in reply to one of their last few messages?"""
+def _lately(tracker: Tracker, messages: int, counts) -> bool:  # type: ignore[no-untyped-def]
     users_seen = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             users_seen += 1
             if users_seen > messages:
                 return False
-        elif event.get("event") == "bot" and users_seen >= 1 and \
-                str((event.get("metadata") or {}).get("utter_action") or "").startswith("utter_escalate_"):
+            if users_seen > 1 and counts(event):
+                return True
+        elif event.get("event") == "bot" and users_seen >= 1 and counts(event):
             return True
     return False
+
+
+def _told_advocate_alerted(event: dict[str, Any]) -> bool:
+    return event.get("event") == "bot" and \
+        str((event.get("metadata") or {}).get("utter_action") or "").startswith("utter_escalate_")
+
+
+def advocate_alerted_lately(tracker: Tracker, messages: int = ESCALATED_LATELY_MESSAGES) -> bool:
+    """Did Harbor tell this person an advocate was alerted, in reply to one of their last few messages?"""
+    return _lately(tracker, messages, _told_advocate_alerted)
+
+
+def escalated_lately(tracker: Tracker, messages: int = ESCALATED_LATELY_MESSAGES) -> bool:
+    """Was one of their last few messages escalated: by the risk layer, or by their answer to a check-in?
+    Also when no page could go out (a page storm, nobody on call): what they told us is the same."""
+    def counts(event: dict[str, Any]) -> bool:
+        risk = (event.get("parse_data") or {}).get("risk") or {}
+        return bool(risk.get("escalates")) or _told_advocate_alerted(event)
+
+    return _lately(tracker, messages, counts)
 
 
 def choose_replies(categories: list[str]) -> tuple[str, str]:
@@ -99,7 +119,7 @@ async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, level: st
         dispatcher.utter_message(response=fallback_reply)
         return
     # The missing-child steps are the answer itself, so they are never cut short.
-    again = escalated_lately(tracker) and escalated_reply != "utter_escalate_missing"
+    again = advocate_alerted_lately(tracker) and escalated_reply != "utter_escalate_missing"
     dispatcher.utter_message(response="utter_escalate_again" if again else escalated_reply)
 
 

@@ -12,6 +12,7 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.actions.after_danger import AFTER_DANGER, danger_lately
+from bot.actions.escalation import escalated_lately
 from bot.actions.follow_ups import page_about_place
 from bot.actions.more import searched_lately
 from bot.actions.resources import start_search_events
@@ -93,5 +94,8 @@ class ActionHandleInform(Action):
             # "19", a moment after the results: the same search again, for their age.
             return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
         if not danger:
-            dispatcher.utter_message(response="utter_inform_thanks")
+            adult = tracker.get_slot("role") in ("caregiver", "provider")
+            after_disclosure = escalated_lately(tracker) and not adult
+            dispatcher.utter_message(response="utter_inform_after_disclosure" if after_disclosure
+                                     else "utter_inform_thanks")
         return []

@@ -4,6 +4,7 @@ with the top 3 and keep the rest for MORE. The directory work is in resources_db
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 from typing import Any
@@ -17,7 +18,7 @@ from harbor.core.db import session_scope
 from resources_db.answers import ANY, SKIP, BadAge, is_skip, read_age, read_category
 from resources_db.categories import BY_CODE, SPANISH_LABELS
 from resources_db.places import Place, PlaceNotFound, resolve
-from resources_db.present import format_hit
+from resources_db.present import format_hit, format_hit_es
 from resources_db.search import LOCAL, SearchQuery, search
 
 log = logging.getLogger(__name__)
@@ -201,6 +202,9 @@ class ActionSearchResources(Action):
         try:
             query = _query(category, place_text, tracker.get_slot("resource_age"), tracker.get_slot("known_gender"))
             hits = await asyncio.to_thread(_search, query)
+            wider = _without_affirming_only(query, hits)
+            if wider is not None:
+                query, hits = wider, await asyncio.to_thread(_search, wider)
         except ValueError as error:  # a refused query: its sentence quotes the person's words, never logged
             log.warning("resource search refused (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_resource_unavailable")
@@ -223,18 +227,30 @@ class ActionSearchResources(Action):
             else:
                 where = f"near {place.label}" if place else "statewide and national"
             dispatcher.utter_message(response="utter_resource_results", what=what, where=where)
+            if wider is not None and any(hit.scope == LOCAL for hit in hits):
+                dispatcher.utter_message(response="utter_resource_none_affirming_near")
             if place and not any(hit.scope == LOCAL for hit in hits):
                 none_near = f"utter_resource_none_local_{category}" if category in WALK_IN_NEEDS else None
                 dispatcher.utter_message(response=none_near or "utter_resource_none_local")
         local = [f"{hit.name} ({hit.city})" if hit.city else hit.name for hit in hits if hit.scope == LOCAL]
         # [place, local programs...]; only the place when nothing near them was found (MORE says so again).
         remembered = SlotSet("resource_local", [place.label, *local] if place else None)
-        messages = [format_hit(hit, number) for number, hit in enumerate(hits, start=1)]
+        messages = [format_hit_es(hit, number, what) if spanish else format_hit(hit, number)
+                    for number, hit in enumerate(hits, start=1)]
         for message in messages[:PAGE_SIZE]:
             dispatcher.utter_message(text=message)
         rest = messages[PAGE_SIZE:PAGE_SIZE + MAX_KEPT]
         dispatcher.utter_message(response="utter_resource_more_prompt" if rest else "utter_resource_end")
         return [*reset, SlotSet("resource_more", rest or None), remembered, *_check_in_after(tracker)]
+
+
+def _without_affirming_only(query: SearchQuery, hits: list) -> SearchQuery | None:
+    """LGBTQ-affirming is what they asked to be ranked first, not a reason to send a trans youth to a
+    national line when a shelter near them would take them: the same search without it, when the
+    affirming-only one found nothing near them (they are told, and told they can ask)."""
+    if not query.lgbtq or query.near is None or any(hit.scope == LOCAL for hit in hits):
+        return None
+    return dataclasses.replace(query, lgbtq=False)
 
 
 def _check_in_after(tracker: Tracker) -> list[dict]:

@@ -38,6 +38,8 @@ def said(text: str) -> dict[str, str]:
     ("thinking about running away from my placement. its bad there", {"role": "youth"}),
     ("my new placement ran again last night", {"role": "caregiver"}),
     ("im nonbinary, 15, and my parents dont know", {"age": "15", "gender": "lgbtq", "role": "youth"}),
+    ("my nephew is 19, aged out of foster care", {"age": "19", "role": "caregiver", "gender": "male"}),
+    ("our foster daughter is only 14", {"age": "14", "role": "caregiver"}),
 ])
 def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     assert said(text) == expected
@@ -51,6 +53,10 @@ def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
 ])
 def test_no_fact_is_invented_from_everyday_words(text: str):
     assert said(text) == {}
+
+
+def test_a_child_is_not_given_an_age_by_a_distance_or_a_time():
+    assert "age" not in said("my son is 5 minutes away") and "age" not in said("my client is 2 miles out")
 
 
 def test_a_city_that_is_also_a_word_needs_a_preposition():

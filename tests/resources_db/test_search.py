@@ -7,7 +7,7 @@ from harbor.core.db import session_factory
 from resources_db.ids import harbor_id
 from resources_db.models import Location, Schedule, Service, ServiceAtLocation
 from resources_db.places import resolve
-from resources_db.present import format_hit
+from resources_db.present import format_hit, format_hit_es
 from resources_db.search import LOCAL, NATIONAL, STATEWIDE, SearchError, SearchQuery, search
 
 
@@ -80,6 +80,23 @@ def test_a_confidential_shelter_has_no_location_and_is_shown_without_one(session
     assert hit.scope == STATEWIDE and hit.distance_miles is None and hit.city is None
     text = format_hit(hit, 1)
     assert "Address kept private for safety" in text and "Rocklin" not in text
+    spanish = format_hit_es(hit, 1, "un lugar para vivir a largo plazo")
+    assert "Direccion privada por seguridad" in spanish and "Rocklin" not in spanish
+
+
+def test_a_spanish_reader_gets_spanish_words_not_the_english_description(session):
+    from bot.nlu.language import SPANISH, language_of
+
+    result = search(session, SearchQuery(near=resolve("Los Angeles"), category="emergency_shelter", age=17))
+    local = [hit for hit in result.hits if hit.scope == "local"]
+    assert local
+    for number, hit in enumerate(result.hits, start=1):
+        text = format_hit_es(hit, number, "un lugar seguro esta noche")
+        assert hit.name in text and len(text) <= 320
+        assert not hit.description or hit.description[:30] not in text
+    listing = " ".join(format_hit_es(hit, n, "un lugar seguro esta noche") for n, hit in enumerate(local, 1))
+    assert "Edades" in listing or "Llama al" in listing
+    assert language_of("Esto encontré para un lugar seguro esta noche, cerca de Los Angeles. " + listing) == SPANISH
 
 
 def test_open_now_keeps_24_7_lines_and_services_open_at_that_moment(session):

@@ -1,0 +1,140 @@
+"""Answer first, then ask: a worrying message that asks something gets its answer (or its search) before
+"are you safe right now?", and what it asked is not answered twice; a worry right after an escalation is
+answered, not asked about again; a question about programs where the place is known also searches."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.answer_then_search import ActionAnswerThenSearch
+from bot.actions.check_in import CHECK_IN_INTENT, SAFE, ActionCheckIn, ActionCheckInResult
+from bot.actions.escalation import escalated_lately
+
+RESPONSES = ("utter_ask_tattoo_removal", "utter_need_shelter", "utter_check_in_safe", "utter_ask_jobs_school",
+             "utter_check_in_safe_then_answer", "utter_ask_running_away")
+DOMAIN = {"responses": {name: [{"text": name}] for name in RESPONSES}}
+
+
+def _worry(text: str, asked: str, entities: list | None = None) -> dict:
+    return {"event": "user", "text": text, "parse_data": {
+        "text": text, "intent": {"name": CHECK_IN_INTENT}, "entities": entities or [],
+        "risk": {"level": "concern", "classifier_intent": asked, "categories": ["exploitation"]}}}
+
+
+def _run(action, events: list[dict], slots: dict | None = None):  # type: ignore[no-untyped-def]
+    tracker = Tracker("s1", slots or {}, events[-1].get("parse_data") or {}, events, False, None, {},
+                      "action_listen")
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    return [m.get("response") for m in dispatcher.messages], result
+
+
+def _followups(events: list[dict]) -> list[str]:
+    return [e["name"] for e in events if e.get("event") == "followup"]
+
+
+def _slots(events: list[dict]) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_a_worrying_question_is_answered_then_asks_if_they_are_safe():
+    said, events = _run(ActionCheckIn(), [_worry(
+        "is there anywhere that takes tattoos off for free. somebody made me get his name", "ask_tattoo_removal")])
+    assert said == ["utter_ask_tattoo_removal"]
+    assert _followups(events) == ["check_in_form"] and _slots(events)["check_in_after_answer"] is True
+
+
+def test_a_worrying_need_searches_first_and_asks_once_the_results_are_shown():
+    place = [{"entity": "place", "value": "fresno"}, {"entity": "age", "value": "16"}]
+    said, events = _run(ActionCheckIn(), [_worry(
+        "im 16 n my mom kicked me out, i need somewhere to sleep tonight in fresno", "need_shelter", place)])
+    assert said == ["utter_need_shelter"]
+    assert _followups(events) == ["resource_form"]
+    slots = _slots(events)
+    assert slots["check_in_after_search"] is True
+    assert slots["resource_place"] == "fresno" and slots["resource_age"] == "16"
+
+
+def test_a_worrying_statement_that_asks_nothing_is_asked_about_first():
+    said, events = _run(ActionCheckIn(), [_worry("my moms bf is being weird w me lately", "nlu_fallback")])
+    assert said == [] and _followups(events) == ["check_in_form"]
+    assert not _slots(events).get("check_in_after_answer")
+
+
+def test_yes_after_the_answer_does_not_answer_it_again():
+    answer = {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}}
+    worry = _worry("is there anywhere that takes tattoos off? he made me", "ask_tattoo_removal")
+    said, events = _run(ActionCheckInResult(), [worry, answer],
+                        {"check_in_answer": SAFE, "check_in_after_answer": True})
+    assert said == ["utter_check_in_safe"]
+    assert _slots(events)["check_in_after_answer"] is None
+
+
+def test_a_worry_after_a_yes_to_the_check_in_is_answered_not_escalated():
+    events = [_worry("they always say if any of us is gay were out of the house", "nlu_fallback"),
+              {"event": "bot", "text": "glad", "metadata": {"utter_action": "utter_check_in_safe"}},
+              _worry("what if they actually kick me out tho", "ask_running_away")]
+    said, _ = _run(ActionCheckIn(), events)
+    assert said == ["utter_ask_running_away"]
+
+
+def _escalated_then(text: str) -> list[dict]:
+    return [{"event": "user", "text": "he took my id", "parse_data": {"intent": {"name": "in_danger_now"}}},
+            {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_escalate_danger"}},
+            {"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}}]
+
+
+def test_a_worry_right_after_an_escalation_is_answered_not_asked_about():
+    events = _escalated_then("x")
+    events[-1] = _worry("is there somewhere i can go tonight he wont find me", "need_shelter")
+    said, result = _run(ActionCheckIn(), events)
+    assert said == ["utter_need_shelter"] and _followups(result) == ["resource_form"]
+
+
+def test_escalated_lately_looks_back_a_few_messages_only():
+    tracker = Tracker("s1", {}, {}, _escalated_then("im in bakersfield"), False, None, {}, "action_listen")
+    assert escalated_lately(tracker)
+    later = _escalated_then("a") + [{"event": "user", "text": t, "parse_data": {}} for t in ("b", "c", "d", "e")]
+    assert not escalated_lately(Tracker("s1", {}, {}, later, False, None, {}, "action_listen"))
+
+
+def _asked(text: str, intent: str, entities: list, slots: dict):  # type: ignore[no-untyped-def]
+    message = {"event": "user", "text": text, "parse_data": {"text": text, "intent": {"name": intent},
+                                                             "entities": entities}}
+    return _run(ActionAnswerThenSearch(), [message], slots)
+
+
+def test_a_question_about_programs_where_the_place_is_known_also_searches():
+    said, events = _asked("what about job programs for him", "ask_jobs_school",
+                          [{"entity": "help", "value": "education_jobs"}],
+                          {"known_place": "sacramento", "known_age": "19"})
+    assert said == ["utter_ask_jobs_school"] and _followups(events) == ["resource_form"]
+    slots = _slots(events)
+    assert slots["resource_category"] == "education_jobs" and slots["resource_place"] == "sacramento"
+
+
+def test_a_question_about_a_topic_or_without_a_place_is_only_answered():
+    said, events = _asked("what about job programs for him", "ask_jobs_school",
+                          [{"entity": "help", "value": "education_jobs"}], {})
+    assert said == ["utter_ask_jobs_school"] and _followups(events) == []
+    said, events = _asked("going back to school is hard", "ask_jobs_school", [], {"known_place": "fresno"})
+    assert _followups(events) == []
+
+
+def test_a_topic_question_remembers_the_kind_of_help_for_a_place_said_next():
+    _, events = _asked("how do i clear my record", "ask_records", [], {})
+    assert _slots(events) == {"known_help": "legal"}
+
+
+def test_without_a_page_the_escalation_still_counts_but_no_advocate_is_claimed():
+    from bot.actions.escalation import advocate_alerted_lately
+
+    events = [{"event": "user", "text": "my daddy gets mad if i dont make enough",
+               "parse_data": {"risk": {"escalates": True, "level": "high"}}},
+              {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_disclose_exploitation"}},
+              {"event": "user", "text": "im 16", "parse_data": {"intent": {"name": "inform"}}}]
+    tracker = Tracker("s1", {}, {}, events, False, None, {}, "action_listen")
+    assert escalated_lately(tracker) and not advocate_alerted_lately(tracker)
