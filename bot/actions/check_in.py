@@ -23,6 +23,12 @@ from bot.answer_search import response_for
 CHECK_IN_INTENT = "risk_check_in"
 RECENT_MESSAGES = 4  # a second concern within this many messages escalates
 SAFE, NOT_SAFE = "safe", "not_safe"
+# After the answer came first, the next message may go on with it instead of answering the question: MORE,
+# the menu, thanks, another search. That is not an unclear answer; it is taken as what it is, and the risk
+# layer still reads it as it reads every message.
+MOVED_ON = "moved_on"
+MOVING_ON_INTENTS = {"more", "menu", "thanks", "goodbye", "need_shelter", "need_food", "need_health",
+                     "find_resource"}
 
 _SAFE = re.compile(
     r"^(?:y|ya|yah|yea|yeah|yep|yup|yes|yes i am|yes im safe|yes i'?m safe|si|sí|ok|okay|"
@@ -143,7 +149,10 @@ class ValidateCheckInForm(FormValidationAction):
     def validate_check_in_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> dict[str, Any]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return {"check_in_answer": read_answer(value if isinstance(value, str) else None, intent)}
+        answer = read_answer(value if isinstance(value, str) else None, intent)
+        if answer != SAFE and tracker.get_slot("check_in_after_answer") and intent in MOVING_ON_INTENTS:
+            return {"check_in_answer": MOVED_ON}
+        return {"check_in_answer": answer}
 
 
 def _asked_before_check_in(tracker: Tracker) -> str | None:
@@ -219,6 +228,12 @@ class ActionCheckInResult(Action):
         if answer == SAFE:
             dispatcher.utter_message(response="utter_check_in_safe")
             return done
+        if answer == MOVED_ON:  # "MORE" after the results and the question: the next page, no page
+            from bot.actions.suggest import answer_as
+
+            intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+            return [*done, FollowupAction("action_more")] if intent == "more" else \
+                [*done, *answer_as(intent, dispatcher, tracker, domain)]
         await escalate(dispatcher, tracker, "high", _not_safe_categories(tracker))
         # "do any of them take just girls" instead of yes or no: an advocate is paged, and it is answered.
         return [*done, *(then_the_need(tracker) or then_the_question(dispatcher, tracker, domain))]

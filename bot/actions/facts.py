@@ -15,6 +15,7 @@ from bot.actions.after_danger import AFTER_DANGER, danger_lately
 from bot.actions.escalation import escalated_lately
 from bot.actions.follow_ups import page_about_place
 from bot.actions.more import searched_lately
+from bot.actions.questions import asks_a_question
 from bot.actions.resources import start_search_events
 
 CAREGIVER, PROVIDER = "caregiver", "provider"
@@ -69,6 +70,30 @@ class ActionValidateSlotMappings(ValidationAction):
         return {"role": implied} if implied else {}
 
 
+# The classifier's confidence in the question after "inform": at least this, and at least this share of
+# its confidence in "inform" (a message that mostly says where or how old is not mainly a question).
+QUESTION_BESIDE_MIN, QUESTION_BESIDE_SHARE = 0.1, 0.25
+ANSWERS_A_QUESTION = ("report_missing",)
+
+
+def _question_beside(message: dict[str, Any]) -> str | None:
+    """The question a message asks beside where or how old, when its words ask one and the classifier's
+    next guess after inform is a question it is fairly sure of."""
+    if not asks_a_question(message.get("text")):
+        return None
+    ranking = message.get("intent_ranking") or []
+    inform = max((float(r.get("confidence") or 0) for r in ranking if r.get("name") == "inform"), default=0.0)
+    for ranked in ranking:
+        name = ranked.get("name") or ""
+        if name in ("inform", "nlu_fallback", "risk_check_in"):
+            continue
+        confidence = float(ranked.get("confidence") or 0)
+        sure = confidence >= QUESTION_BESIDE_MIN and confidence >= QUESTION_BESIDE_SHARE * inform
+        question = (name.startswith("ask_") and name != "ask_crisis_numbers") or name in ANSWERS_A_QUESTION
+        return name if sure and question else None
+    return None
+
+
 class ActionHandleInform(Action):
     """A message that only tells where, how old or who: a place starts a search (what kind of help is
     asked next, unless they said); anything else is thanked and answered with what Harbor can do."""
@@ -81,6 +106,13 @@ class ActionHandleInform(Action):
         if danger:
             # "shes 15. we're in bakersfield" right after "he won't let her leave": 911 first, then the rest.
             dispatcher.utter_message(response=AFTER_DANGER)
+        asked = _question_beside(tracker.latest_message)
+        if asked and not entity_value(tracker.latest_message, "help"):
+            # "She's 17 and we're in Fresno. Does she count as missing...?": the question is what they came
+            # with; where and how old are kept for later.
+            from bot.actions.suggest import answer_as
+
+            return answer_as(asked, dispatcher, tracker, domain)
         place = entity_value(tracker.latest_message, "place")
         if place:
             follow_up = not danger and not entity_value(tracker.latest_message, "help")

@@ -14,6 +14,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.program_questions import ANSWER as PROGRAM_ANSWER
+from bot.actions.program_questions import is_program_question
 from harbor.core.db import session_scope
 from resources_db.answers import ANY, SKIP, BadAge, is_skip, read_age, read_category
 from resources_db.categories import BY_CODE, SPANISH_LABELS
@@ -152,6 +154,9 @@ class ValidateResourceForm(FormValidationAction):
     def validate_resource_category(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         category = read_category(value if isinstance(value, str) else None)
+        if category is None and is_program_question(value if isinstance(value, str) else None):
+            dispatcher.utter_message(response=PROGRAM_ANSWER)  # then the question is asked again
+            return {"resource_category": None}
         if category is None and _asked_again(tracker, "utter_resource_category_unknown"):
             # Twice not a kind of help: show everything near them rather than trap them in the question.
             return {"resource_category": ANY}
@@ -169,6 +174,9 @@ class ValidateResourceForm(FormValidationAction):
             said = tracker.get_slot("known_place")
         if said:
             return {"resource_place": said}
+        if is_program_question(text):
+            dispatcher.utter_message(response=PROGRAM_ANSWER)
+            return {"resource_place": None}
         try:
             resolve(text)
         except PlaceNotFound as error:
@@ -186,7 +194,8 @@ class ValidateResourceForm(FormValidationAction):
         try:
             age = read_age(value if isinstance(value, str) else None)
         except BadAge:
-            dispatcher.utter_message(response="utter_resource_age_invalid")
+            answer = PROGRAM_ANSWER if is_program_question(value if isinstance(value, str) else None) else None
+            dispatcher.utter_message(response=answer or "utter_resource_age_invalid")
             return {"resource_age": None}
         return {"resource_age": str(age)}
 
@@ -267,15 +276,23 @@ def send_more_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
     if not waiting:
         return None
     remembered = tracker.get_slot("resource_local") or []
-    if asks_for_others(tracker.latest_message.get("text")) and len(remembered) > 1 and not any(
-            any(name.split(" (")[0] in message for name in remembered[1:]) for message in waiting):
+    if asks_for_others(tracker.latest_message.get("text")) and len(remembered) > 1 and \
+            not _names_any(waiting, remembered[1:]):
         # "any others" wants more programs near them; what is left is only statewide and national lines.
         return no_other_local(dispatcher, tracker)
-    for message in waiting[:PAGE_SIZE]:
+    page, rest = waiting[:PAGE_SIZE], waiting[PAGE_SIZE:]
+    for message in page:
         dispatcher.utter_message(text=message)
-    rest = waiting[PAGE_SIZE:]
-    dispatcher.utter_message(response="utter_resource_more_prompt" if rest else "utter_resource_end")
+    if not rest and len(remembered) > 1 and not _names_any(page, remembered[1:]):
+        # The last page is statewide and national lines: end by naming the programs near them again.
+        no_other_local(dispatcher, tracker)
+    else:
+        dispatcher.utter_message(response="utter_resource_more_prompt" if rest else "utter_resource_end")
     return [SlotSet("resource_more", rest or None)]
+
+
+def _names_any(messages: list[str], programs: list[str]) -> bool:
+    return any(program.split(" (")[0] in message for program in programs for message in messages)
 
 
 _OTHERS = re.compile(r"\b(?:others?|other (?:ones?|places?|spots?|programs?|options?)|anything else|otros?|otras?)\b",

@@ -105,6 +105,12 @@ class ActionFallbackSuggest(Action):
             # the classifier made of the rest.
             return [SlotSet("suggested", None), *start_search_events(tracker, "find_resource"),
                     FollowupAction("resource_form")]
+        from bot.actions.more import searched_lately
+        from bot.actions.program_questions import ANSWER, is_program_question
+
+        if searched_lately(tracker.events) and is_program_question(message.get("text")):
+            dispatcher.utter_message(response=ANSWER)  # "do any of them take just girls", after the results
+            return [SlotSet("suggested", None)]
         if "age" in said and len((message.get("text") or "").split()) <= 3:
             # "19" after a search, or "im 16": how old they are, taken as that (ActionHandleInform).
             return [SlotSet("suggested", None), FollowupAction("action_handle_inform")]

@@ -138,3 +138,64 @@ def test_without_a_page_the_escalation_still_counts_but_no_advocate_is_claimed()
               {"event": "user", "text": "im 16", "parse_data": {"intent": {"name": "inform"}}}]
     tracker = Tracker("s1", {}, {}, events, False, None, {}, "action_listen")
     assert escalated_lately(tracker) and not advocate_alerted_lately(tracker)
+
+
+def test_a_question_beside_where_and_how_old_is_answered_not_turned_into_a_search():
+    from bot.actions.facts import _question_beside
+
+    ranking = [{"name": "inform", "confidence": 0.42}, {"name": "report_missing", "confidence": 0.13}]
+    message = {"text": "She's 17 and we're in Fresno. Does she count as missing if I know who she's with?",
+               "intent_ranking": ranking}
+    assert _question_beside(message) == "report_missing"
+    assert _question_beside({**message, "text": "She's 17 and we're in Fresno"}) is None  # asks nothing
+    unsure = [{"name": "inform", "confidence": 0.8}, {"name": "ask_records", "confidence": 0.15}]
+    assert _question_beside({"text": "im in fresno can u help", "intent_ranking": unsure}) is None
+    search = [{"name": "inform", "confidence": 0.5}, {"name": "find_resource", "confidence": 0.4}]
+    assert _question_beside({"text": "im in fresno, anywhere to go?", "intent_ranking": search}) is None
+
+
+def test_a_question_about_a_programs_rules_is_told_honestly_we_do_not_know_them():
+    from bot.actions.program_questions import is_program_question
+
+    for text in ("does it cost money", "do they need insurance", "do any of them take just girls",
+                 "do any take a 17 yo without a placement order", "do i need my parents permission"):
+        assert is_program_question(text), text
+    for text in ("oakland", "16", "food", "i need a bed", "my mom takes my money", "take me there"):
+        assert not is_program_question(text), text
+
+
+def test_the_search_answers_a_question_about_programs_and_asks_again():
+    from bot.actions.resources import ValidateResourceForm
+
+    message = {"event": "user", "text": "does it cost money", "parse_data": {"text": "does it cost money",
+                                                                           "intent": {"name": "nlu_fallback"}}}
+    tracker = Tracker("s1", {"requested_slot": "resource_age"}, message["parse_data"], [message], False, None,
+                      {"name": "resource_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    slot = ValidateResourceForm().validate_resource_age("does it cost money", dispatcher, tracker, DOMAIN)
+    assert slot == {"resource_age": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_program_question"]
+
+
+def test_going_on_after_the_answer_is_not_read_as_an_unclear_answer():
+    from bot.actions.check_in import MOVED_ON, NOT_SAFE, ValidateCheckInForm
+
+    def answer(text: str, intent: str, after_answer: bool) -> str:
+        message = {"event": "user", "text": text, "parse_data": {"text": text, "intent": {"name": intent}}}
+        tracker = Tracker("s1", {"check_in_after_answer": after_answer}, message["parse_data"], [message], False,
+                          None, {"name": "check_in_form"}, "action_listen")
+        return ValidateCheckInForm().validate_check_in_answer(text, CollectingDispatcher(), tracker,
+                                                              DOMAIN)["check_in_answer"]
+
+    assert answer("MORE", "more", after_answer=True) == MOVED_ON
+    assert answer("where can i get food", "need_food", after_answer=True) == MOVED_ON
+    assert answer("MORE", "more", after_answer=False) == NOT_SAFE  # asked first: it had to be answered
+    assert answer("idk", "nlu_fallback", after_answer=True) == NOT_SAFE
+    assert answer("not really", "deny", after_answer=True) == NOT_SAFE
+
+
+def test_more_instead_of_an_answer_turns_the_page_without_a_page():
+    more = {"event": "user", "text": "MORE", "parse_data": {"text": "MORE", "intent": {"name": "more"}}}
+    said, events = _run(ActionCheckInResult(), [_worry("i got nowhere to sleep tonight", "need_shelter"), more],
+                        {"check_in_answer": "moved_on", "check_in_after_answer": True})
+    assert said == [] and _followups(events) == ["action_more"]

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -44,8 +45,8 @@ class FakeTwilio:
         requests.post(f"{self.url}/_fake/delay", json={"seconds": seconds}, timeout=5)
 
 
-@pytest.fixture(scope="session")
-def fake_twilio(project_root: Path) -> Iterator[FakeTwilio]:
+@contextmanager
+def started_fake_twilio(project_root: Path) -> Iterator[FakeTwilio]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "tests.fakes.twilio_api", "--port", str(port)],
                                cwd=project_root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -63,6 +64,12 @@ def fake_twilio(project_root: Path) -> Iterator[FakeTwilio]:
     yield FakeTwilio(process, url)
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def fake_twilio(project_root: Path) -> Iterator[FakeTwilio]:
+    with started_fake_twilio(project_root) as fake:
+        yield fake
 
 
 @dataclass
@@ -112,12 +119,9 @@ def _pump(stream, sink: list[str]) -> None:
         sink.append(line)
 
 
-@pytest.fixture(scope="session")
-def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, project_root: Path,
-           fake_twilio: FakeTwilio) -> Iterator[RunningHarbor]:
-    var_dir = tmp_path_factory.mktemp("harbor-var")
-    rasa_port, actions_port, console_port, pager_port = free_port(), free_port(), free_port(), free_port()
-    env = {
+def harbor_env(var_dir: Path, rasa_port: int, fake_twilio: FakeTwilio) -> dict:
+    """The environment of one e2e Harbor: its own var/ and SQLite database, the fake Twilio, fast timers."""
+    return {
         **os.environ,
         "HARBOR_VAR_DIR": str(var_dir),
         "DATABASE_URL": f"sqlite:///{var_dir / 'harbor.db'}",
@@ -133,11 +137,19 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
         "HARBOR_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
         "HARBOR_QUICK_EXIT_URL": f"http://127.0.0.1:{rasa_port}/",
     }
-    roster_file = var_dir / "roster.yml"
+
+
+def load_roster(env: dict) -> None:
+    roster_file = Path(env["HARBOR_VAR_DIR"]) / "roster.yml"
     roster_file.write_text(ROSTER)
     loaded = subprocess.run([venv_executable("harbor"), "oncall", "load", str(roster_file)],
                             env=env, capture_output=True, text=True, timeout=120)
     assert loaded.returncode == 0, loaded.stderr
+
+
+def launch(env: dict, project_root: Path, rasa_port: int) -> RunningHarbor:
+    """`harbor up --no-train` with `env`, on `rasa_port` and free ports for the rest; returns once it is up."""
+    actions_port, console_port, pager_port = free_port(), free_port(), free_port()
     process = subprocess.Popen(
         [venv_executable("harbor"), "up", "--no-train",
          "--port", str(rasa_port), "--actions-port", str(actions_port), "--console-port", str(console_port),
@@ -152,27 +164,41 @@ def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, projec
             process.kill()
             pytest.fail("harbor up did not start:\n" + "".join(output))
         time.sleep(0.5)
-    running = RunningHarbor(
+    return RunningHarbor(
         process=process,
         rest_url=f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         actions_url=f"http://127.0.0.1:{actions_port}",
         console_url=f"http://127.0.0.1:{console_port}",
-        var_dir=var_dir,
+        var_dir=Path(env["HARBOR_VAR_DIR"]),
         output=output,
         env=env,
     )
-    yield running
-    # Ctrl-C must stop everything cleanly: exit code 0 and both servers gone.
-    process.send_signal(signal.SIGINT)
+
+
+def shut_down(running: RunningHarbor) -> None:
+    """Ctrl-C must stop everything cleanly: exit code 0 and both servers gone."""
+    running.process.send_signal(signal.SIGINT)
     try:
-        code = process.wait(timeout=60)
+        code = running.process.wait(timeout=60)
     except subprocess.TimeoutExpired:
-        process.kill()
+        running.process.kill()
         pytest.fail("harbor up did not stop within 60 s of Ctrl-C")
-    assert code == 0, "".join(output)
+    assert code == 0, "".join(running.output)
     with pytest.raises(requests.ConnectionError):
         requests.get(running.rasa_url, timeout=2)
+
+
+@pytest.fixture(scope="session")
+def harbor(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, project_root: Path,
+           fake_twilio: FakeTwilio) -> Iterator[RunningHarbor]:
+    var_dir = tmp_path_factory.mktemp("harbor-var")
+    rasa_port = free_port()
+    env = harbor_env(var_dir, rasa_port, fake_twilio)
+    load_roster(env)
+    running = launch(env, project_root, rasa_port)
+    yield running
+    shut_down(running)
 
 
 @pytest.fixture

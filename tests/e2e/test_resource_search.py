@@ -16,7 +16,7 @@ def _service_count(harbor: RunningHarbor) -> int:
 
 
 def test_youth_asks_for_a_bed_gets_the_nearest_three_and_more(harbor: RunningHarbor, sender: str, responses):
-    first = harbor.texts("i got nowhere to sleep tonight", sender)
+    first = harbor.texts("i need a bed tonight", sender)
     assert first == [responses["utter_need_shelter"], responses["utter_ask_resource_place"]]
     assert "911" in first[0]
     # Oakland's shelters take some ages and not others, so the age is asked, and can be skipped.
@@ -32,12 +32,13 @@ def test_youth_asks_for_a_bed_gets_the_nearest_three_and_more(harbor: RunningHar
     more = harbor.texts("MORE", sender)
     assert more[0].startswith("4) National Human Trafficking Hotline (national)") and "1-888-373-7888" in more[0]
     assert more[1].startswith("5) 988 Suicide & Crisis Lifeline")
-    assert more[-1] == responses["utter_resource_end"]
-    # Past the end, MORE names the programs near them again and who finds others; it invents none.
+    # The last page is only statewide and national lines: it ends by naming the programs near them again
+    # and who finds others; it invents none. Past the end, MORE says the same.
+    assert more[-1].startswith("Those are all the programs I have near 94601 (Oakland, CA): Emergency Youth Shelter")
+    assert "Next Door Solutions shelter (San Jose)" in more[-1] and "1-888-373-7888" in more[-1]
     (past_end,) = harbor.texts("more", sender)
-    assert past_end.startswith("Those are all the programs I have near 94601 (Oakland, CA): Emergency Youth Shelter")
-    assert "Next Door Solutions shelter (San Jose)" in past_end and "1-888-373-7888" in past_end
-    assert_sms_ready([past_end])
+    assert past_end == more[-1]
+    assert_sms_ready([*more, past_end])
 
 
 def test_an_adult_is_not_offered_minors_shelters(harbor: RunningHarbor, sender: str, responses):
@@ -99,3 +100,32 @@ def test_nvm_stops_the_search_and_danger_still_escalates(harbor: RunningHarbor, 
     reply = harbor.texts("he won't let me leave and he has a gun", sender)
     assert any("911" in message for message in reply)
     assert responses["utter_ask_resource_place"] not in reply
+
+
+def test_a_worrying_bed_request_gets_the_beds_first_then_are_you_safe(harbor: RunningHarbor, sender: str,
+                                                                       responses):
+    from tests.e2e.test_escalation import escalations_for
+
+    # "kicked me out" is a worry the rules lower to concern (an idiom), not a page: ask, but answer first.
+    first = harbor.texts("my mom kicked me out and i need a bed tonight", sender)
+    assert first == [responses["utter_need_shelter"], responses["utter_ask_resource_place"]]
+    assert harbor.texts("94601", sender) == [responses["utter_ask_resource_age"]]
+    found = harbor.texts("15", sender)
+    assert found[1].startswith("1) Emergency Youth Shelter (Oakland")
+    assert found[-2] == responses["utter_resource_more_prompt"]
+    assert found[-1].startswith("One more thing: are you safe right now?")
+    # MORE instead of yes or no goes on with the results; nobody is paged for it.
+    more = harbor.texts("MORE", sender)
+    assert more[0].startswith("4) National Human Trafficking Hotline")
+    assert escalations_for(harbor, sender) == []
+
+
+def test_an_unsure_answer_after_the_beds_pages_and_does_not_search_again(harbor: RunningHarbor, sender: str,
+                                                                          responses):
+    from tests.e2e.test_escalation import escalations_for
+
+    harbor.texts("my mom kicked me out and i need a bed tonight in 94601, im 15", sender)
+    reply = harbor.texts("idk", sender)
+    assert len(reply) == 1 and "advocate" in reply[0] and "911" in reply[0]
+    [escalation] = escalations_for(harbor, sender)
+    assert escalation["level"] == "high"

@@ -1,0 +1,21 @@
+"""A question about the programs themselves ("does it cost money", "do they need insurance", "do any of
+them take just girls"), asked while a search asks something or right after its results. Harbor does not
+know each program's rules and must not guess them: it says so, and who can find one that fits. Before
+this, such a question got "Sorry, I didn't get that" or an unrelated answer."""
+
+from __future__ import annotations
+
+import re
+
+from bot.actions.questions import asks_a_question
+
+_ABOUT_PROGRAMS = re.compile(
+    r"\b(?:cost|costs|free|pay|paid|money|insurance|insured|medi-?cal|medicaid|id|ids|documents?|papers|"
+    r"placement order|take|takes|taking|accept|accepts|allow|allowed|let me|let them|just girls|only girls|"
+    r"just boys|only boys|girls only|boys only|trans|curfew|rules|how long|stay there|wait ?list|"
+    r"parents? (?:permission|consent)|permission|consent|sign me in|sign up)\b", re.IGNORECASE)
+ANSWER = "utter_program_question"
+
+
+def is_program_question(text: str | None) -> bool:
+    return asks_a_question(text) and bool(_ABOUT_PROGRAMS.search(text or ""))
