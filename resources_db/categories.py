@@ -84,9 +84,18 @@ def category_for(text: str | None) -> Category | None:
         if cleaned in (category.code.replace("_", " "), category.label.lower(), category.code):
             return category
     for category in CATEGORIES:
-        if any(re.search(rf"\b{re.escape(word)}\b", cleaned) for word in category.words):
+        if any(_said_not_negated(word, cleaned) for word in category.words):
             return category
     return None
+
+
+_NEGATION = re.compile(r"\b(?:dont|don't|do not|not|never|no|pls dont|please dont)\s+(?:\w+\s+)?$")
+
+
+def _said_not_negated(word: str, cleaned: str) -> bool:
+    """"please dont call my mom" names no hotline: a word counts unless a negation comes just before it."""
+    return any(not _NEGATION.search(cleaned[:match.start()])
+               for match in re.finditer(rf"\b{re.escape(word)}\b", cleaned))
 
 
 def numbered_menu() -> str:

@@ -120,7 +120,11 @@ async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, level: st
         return
     # The missing-child steps are the answer itself, so they are never cut short.
     again = advocate_alerted_lately(tracker) and escalated_reply != "utter_escalate_missing"
-    dispatcher.utter_message(response="utter_escalate_again" if again else escalated_reply)
+    if again:
+        # A disclosure about themselves; about someone else (third party) it is nobody's "fault" to reassure.
+        disclosure = escalated_reply in ("utter_escalate_abuse", "utter_escalate_exploitation")
+        escalated_reply = "utter_escalate_again_disclosure" if disclosure else "utter_escalate_again"
+    dispatcher.utter_message(response=escalated_reply)
 
 
 class ActionEscalate(Action):

@@ -157,6 +157,8 @@ class ValidateResourceForm(FormValidationAction):
         if category is None and is_program_question(value if isinstance(value, str) else None):
             dispatcher.utter_message(response=PROGRAM_ANSWER)  # then the question is asked again
             return {"resource_category": None}
+        if category is None and _answered_instead(dispatcher, tracker, domain):
+            return {"resource_category": None}
         if category is None and _asked_again(tracker, "utter_resource_category_unknown"):
             # Twice not a kind of help: show everything near them rather than trap them in the question.
             return {"resource_category": ANY}
@@ -260,6 +262,28 @@ def _without_affirming_only(query: SearchQuery, hits: list) -> SearchQuery | Non
     if not query.lgbtq or query.near is None or any(hit.scope == LOCAL for hit in hits):
         return None
     return dataclasses.replace(query, lgbtq=False)
+
+
+ANSWER_IN_A_SEARCH_MIN = 0.5
+
+
+def _answered_instead(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> bool:
+    """"please dont call my mom" while the search asks what kind of help: a worry, not a kind of help. When
+    the classifier is fairly sure it is a question Harbor answers, the answer comes, then the search asks
+    again (instead of "Sorry, I didn't get that")."""
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0)
+    if (not name.startswith("ask_") and name != "faq") or confidence < ANSWER_IN_A_SEARCH_MIN:
+        return False
+    if name == "faq":  # the response selector's pick: "utter_faq/police_cps"
+        selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        name = selected.get("intent_response_key") or ""
+    response = f"utter_{name}"
+    if response not in (domain.get("responses") or {}):
+        return False
+    dispatcher.utter_message(response=response)
+    return True
 
 
 def _check_in_after(tracker: Tracker) -> list[dict]:

@@ -199,3 +199,23 @@ def test_more_instead_of_an_answer_turns_the_page_without_a_page():
     said, events = _run(ActionCheckInResult(), [_worry("i got nowhere to sleep tonight", "need_shelter"), more],
                         {"check_in_answer": "moved_on", "check_in_after_answer": True})
     assert said == [] and _followups(events) == ["action_more"]
+
+
+def test_a_second_disclosure_gets_a_short_reply_that_still_says_it_is_not_their_fault(db_url, tmp_path):
+    from bot.actions.escalation import escalate
+    from tests.hotline.support import database
+
+    database(tmp_path, url=db_url)
+    first = {"event": "user", "text": "my moms bf is being weird w me",
+             "parse_data": {"risk": {"escalates": True, "level": "high", "categories": ["abuse"]}}}
+    second = {"event": "user", "text": "he comes in my room at night",
+              "parse_data": {"risk": {"escalates": True, "level": "high", "categories": ["abuse"]}}}
+    replies = []
+    for events in ([first], [first, {"event": "bot", "text": "...",
+                                     "metadata": {"utter_action": "utter_escalate_abuse"}}, second]):
+        tracker = Tracker("sms:" + "d" * 32, {}, events[-1]["parse_data"], events, False, None, {},
+                          "action_listen")
+        dispatcher = CollectingDispatcher()
+        asyncio.run(escalate(dispatcher, tracker, "high", ["abuse"]))
+        replies.append(dispatcher.messages[0]["response"])
+    assert replies == ["utter_escalate_abuse", "utter_escalate_again_disclosure"]
