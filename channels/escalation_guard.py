@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,27 +23,44 @@ from sqlalchemy import select
 
 from harbor.core.db import session_scope
 from harbor.core.settings import HotlineConfig
-from hotline.escalations import open_or_update
+from hotline.escalations import advocate_alerted, open_or_update
 from hotline.models import OPEN, Escalation
 
 log = logging.getLogger("harbor.escalation")
 
 
-async def ensure_escalated(app: Any, conversation_id: str, channel: str) -> None:
+@dataclass(frozen=True)
+class Escalated:
+    """The conversation's open escalation, after a message whose own risk escalates."""
+    escalation_id: int
+    categories: list[str]
+    classifier_intent: str | None
+    language: str
+
+
+async def ensure_escalated(app: Any, conversation_id: str, channel: str) -> Escalated | None:
     """Never raises: a failure here is logged loudly and must not cost the youth their reply."""
     try:
-        risk = await latest_risk(app.ctx.agent.tracker_store, conversation_id)
+        parse_data = await latest_parse_data(app.ctx.agent.tracker_store, conversation_id)
+        risk = (parse_data or {}).get("risk")
         if not risk or not risk.get("escalates"):
-            return
-        await asyncio.to_thread(_ensure_open, conversation_id, channel, risk["level"], list(risk["categories"]))
+            return None
+        categories = list(risk["categories"])
+        escalation_id = await asyncio.to_thread(_ensure_open, conversation_id, channel, risk["level"], categories)
+        return Escalated(escalation_id, categories, risk.get("classifier_intent"), language_of(parse_data or {}))
     except Exception:
         log.exception("ESCALATION CHECK FAILED after a message; see the errors above")
+        return None
 
 
 async def latest_risk(store: Any, conversation_id: str) -> dict[str, Any] | None:
-    """The risk assessment of the conversation's latest message. From Rasa's SQL store it is one
-    indexed read of that one event: retrieving the tracker replays every event of the session, and
-    this runs after every message (bench/load)."""
+    return ((await latest_parse_data(store, conversation_id)) or {}).get("risk")
+
+
+async def latest_parse_data(store: Any, conversation_id: str) -> dict[str, Any] | None:
+    """What NLU made of the conversation's latest message (its risk assessment among it). From Rasa's SQL
+    store it is one indexed read of that one event: retrieving the tracker replays every event of the
+    session, and this runs after every message (bench/load)."""
     sql = getattr(store, "_tracker_store", store)  # Rasa wraps its store (FailSafeTrackerStore, AwaitableTrackerStore)
     if isinstance(sql, SQLTrackerStore):
         event = await asyncio.to_thread(_latest_user_event, sql, conversation_id)
@@ -50,7 +68,18 @@ async def latest_risk(store: Any, conversation_id: str) -> dict[str, Any] | None
         tracker = await store.retrieve(conversation_id)
         latest = tracker.latest_message if tracker is not None else None
         event = {"parse_data": latest.parse_data} if latest is not None else None
-    return ((event or {}).get("parse_data") or {}).get("risk")
+    return (event or {}).get("parse_data")
+
+
+def language_of(parse_data: dict[str, Any]) -> str:
+    """The language the message was written in, as NLU marked it (bot/nlu/fact_extractor.py)."""
+    return next((str(e.get("value")) for e in parse_data.get("entities") or [] if e.get("entity") == "language"),
+                "en")
+
+
+def alerted(escalation_id: int) -> bool:
+    with session_scope() as session:
+        return advocate_alerted(session, escalation_id)
 
 
 def _latest_user_event(store: SQLTrackerStore, conversation_id: str) -> dict[str, Any] | None:
@@ -62,12 +91,14 @@ def _latest_user_event(store: SQLTrackerStore, conversation_id: str) -> dict[str
     return json.loads(row[0]) if row is not None else None
 
 
-def _ensure_open(conversation_id: str, channel: str, level: str, categories: list[str]) -> None:
+def _ensure_open(conversation_id: str, channel: str, level: str, categories: list[str]) -> int:
     with session_scope() as session:
-        if session.scalar(select(Escalation.id).where(Escalation.conversation_id == conversation_id,
-                                                      Escalation.status == OPEN)) is not None:
-            return
+        existing = session.scalar(select(Escalation.id).where(Escalation.conversation_id == conversation_id,
+                                                              Escalation.status == OPEN))
+        if existing is not None:
+            return existing
         opened = open_or_update(session, conversation_id, channel, level, categories, HotlineConfig.from_env(),
                                 datetime.utcnow())
-    log.error("ESC-%s written by the channel: the action server did not write it (down or failing?); "
-              "the youth was not told an advocate was alerted", opened.escalation_id)
+    log.error("ESC-%s written by the channel: the action server did not write it (down or failing?)",
+              opened.escalation_id)
+    return opened.escalation_id

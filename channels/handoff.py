@@ -19,6 +19,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from channels.escalation_guard import ensure_escalated
+from channels.silent_turn import CountingOutput, answer_silence
 from harbor.core.db import session_scope
 from hotline import takeover
 
@@ -45,9 +46,14 @@ async def pass_on(message: UserMessage, on_new_message: Callable[[UserMessage], 
                   type(error).__name__)
         holder = None
     if holder is None or app is None:
+        output = message.output_channel
+        counted = CountingOutput(output)
+        message.output_channel = counted
         await on_new_message(message)
         if app is not None:
-            await ensure_escalated(app, conversation_id, message.input_channel or "unknown")
+            escalated = await ensure_escalated(app, conversation_id, message.input_channel or "unknown")
+            if counted.sent == 0:
+                await answer_silence(output, conversation_id, escalated)
         return
     recorded = UserMessage(message.text, CollectingOutputChannel(), conversation_id,
                            input_channel=message.input_channel, metadata=message.metadata,

@@ -11,12 +11,21 @@ from harbor.core.settings import DOMAIN_FILE
 
 
 @lru_cache(maxsize=1)
-def _responses() -> dict[str, str]:
-    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
-    # The default variation: channel texts are said before or outside Rasa, with no slots to choose by.
-    return {name: next((v for v in variations if not v.get("condition") and not v.get("channel")),
-                       variations[0])["text"] for name, variations in domain["responses"].items()}
+def _variations() -> dict[str, list[dict]]:
+    return yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
 
 
-def channel_text(name: str) -> str:
-    return _responses()[name]
+def _in_language(variation: dict, language: str) -> bool:
+    return any(condition.get("name") == "language" and condition.get("value") == language
+               for condition in variation.get("condition") or [])
+
+
+def channel_text(name: str, language: str = "en") -> str:
+    """The default variation: channel texts are said before or outside Rasa, with no slots to choose by,
+    except the language the message itself was written in."""
+    variations = _variations()[name]
+    if language != "en":
+        translated = [v for v in variations if _in_language(v, language) and not v.get("channel")]
+        if translated:
+            return translated[0]["text"]
+    return next((v for v in variations if not v.get("condition") and not v.get("channel")), variations[0])["text"]

@@ -18,19 +18,10 @@ from bot.actions.questions import asks_a_question, is_question_intent
 from bot.actions.suggest import answer_as
 from harbor.core.db import session_scope
 from harbor.core.settings import HotlineConfig
+from hotline.escalation_replies import choose_for
 from hotline.escalations import advocate_alerted, open_or_update
 
 log = logging.getLogger("harbor.escalation")
-
-# (category, reply when the escalation was written, reply when it could not be)
-REPLIES = [
-    ("imminent_danger", "utter_escalate_danger", "utter_in_danger_now"),
-    ("self_harm", "utter_escalate_self_harm", "utter_self_harm"),
-    ("third_party", "utter_escalate_third_party", "utter_disclose_exploitation"),
-    ("exploitation", "utter_escalate_exploitation", "utter_disclose_exploitation"),
-    ("abuse", "utter_escalate_abuse", "utter_abuse"),
-]
-
 
 # The escalation reply already is the answer: the missing-child steps, the crisis lines.
 ANSWERED_BY_THE_ESCALATION = {"ask_crisis_numbers"}
@@ -73,13 +64,6 @@ def escalated_lately(tracker: Tracker, messages: int = ESCALATED_LATELY_MESSAGES
     return _lately(tracker, messages, counts)
 
 
-def choose_replies(categories: list[str]) -> tuple[str, str]:
-    for category, escalated, fallback in REPLIES:
-        if category in categories:
-            return escalated, fallback
-    return "utter_escalate_danger", "utter_in_danger_now"
-
-
 def _write(conversation_id: str, channel: str, level: str, categories: list[str]) -> tuple[int, bool, bool]:
     """The escalation's id, whether any advocate has a page coming for it, and whether its pages are held."""
     with session_scope() as session:
@@ -87,13 +71,6 @@ def _write(conversation_id: str, channel: str, level: str, categories: list[str]
                                 HotlineConfig.from_env(), datetime.utcnow())
         # Held pages and the supervisor's storm alert do not count: nobody was told about this youth.
         return opened.escalation_id, advocate_alerted(session, opened.escalation_id), opened.held
-
-
-def choose_for(categories: list[str], asked: str | None) -> tuple[str, str]:
-    """A parent whose child is missing gets the missing-child answer, escalated or not."""
-    if asked == "report_missing":
-        return "utter_escalate_missing", "utter_report_missing"
-    return choose_replies(categories)
 
 
 async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, level: str, categories: list[str]) -> None:

@@ -26,6 +26,7 @@ from harbor.core.settings import (
     MODEL_PATH,
     PROJECT_ROOT,
     ServerSettings,
+    restart_delay_seconds,
     var_dir,
     venv_executable,
 )
@@ -216,6 +217,7 @@ def banner(settings: ServerSettings) -> str:
 
 
 def run_up(settings: ServerSettings, say: Callable[[str], None], as_json: bool = False) -> int:
+    restart_delay = restart_delay_seconds()  # a bad value stops here, before anything starts
     if not MODEL_PATH.exists():
         say(f"no trained model at {MODEL_PATH}; run `harbor train` (or `harbor up` without --no-train)")
         return 1
@@ -233,7 +235,8 @@ def run_up(settings: ServerSettings, say: Callable[[str], None], as_json: bool =
         say(f"ERROR: {failure}")
         return 1
     children = build_children(settings)
-    supervisor = Supervisor(children, say, state_file=var_dir() / "run" / "harbor.json")
+    supervisor = Supervisor(children, say, state_file=var_dir() / "run" / "harbor.json",
+                            backoff_initial=restart_delay)
     supervisor.install_signal_handlers()
     try:
         supervisor.start(READY_TIMEOUT_SECONDS)

@@ -172,6 +172,12 @@ def urgent_cap() -> int:
     return _positive_int("HARBOR_MAX_URGENT_PER_ADVOCATE", "3", "conversations")
 
 
+def restart_delay_seconds() -> int:
+    """How long `harbor up` waits before restarting a process that died the first time; it doubles with each
+    death within five minutes (HARBOR_RESTART_DELAY_SECONDS, like systemd's RestartSec)."""
+    return _positive_int("HARBOR_RESTART_DELAY_SECONDS", "1", "seconds")
+
+
 def answer_targets() -> dict[str, int]:
     """Seconds within which the console expects each level answered (HARBOR_ANSWER_TARGET_<LEVEL>_SECONDS)."""
     defaults = {"imminent": "60", "high": "300", "concern": "900"}

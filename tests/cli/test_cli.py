@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
@@ -35,3 +36,12 @@ def test_bad_input_exits_2_with_a_reason(args):
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("harbor") and ": error:" in last_line
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("bad", ["soon", "0", "-2"])
+def test_a_bad_restart_delay_stops_harbor_up_before_anything_starts(bad, tmp_path):
+    env = {**os.environ, "HARBOR_RESTART_DELAY_SECONDS": bad, "HARBOR_VAR_DIR": str(tmp_path / "var")}
+    result = subprocess.run([HARBOR, "up", "--no-train"], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2
+    assert "HARBOR_RESTART_DELAY_SECONDS" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "var").exists()

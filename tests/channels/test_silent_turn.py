@@ -1,0 +1,91 @@
+"""Every message gets a reply even when the action server dies while answering it (channels/silent_turn.py).
+
+Rasa, whose custom action failed, carries on having said nothing; `bot` below is the channel's view of
+such a turn (the message stored with its risk, nothing sent). The channel then says what fits itself:
+the escalation reply, promising an advocate only when a page went out, or an apology asking to send the
+message again. The real failure (kill -9 of the action server mid-burst) is tests/e2e/test_kill_during_burst.py."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.tracker_store import AwaitableTrackerStore, SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from channels.handoff import pass_on
+from channels.texts import channel_text
+from tests.hotline.support import database
+
+CONVERSATION = "sms:" + "c" * 32
+DANGER = {"level": "imminent", "escalates": True, "categories": ["imminent_danger"], "signals": []}
+CALM = {"level": "none", "escalates": False, "categories": [], "signals": []}
+SPANISH = [{"entity": "language", "value": "es", "start": 0, "end": 10}]
+
+
+@pytest.fixture
+def store(db_url: str, tmp_path: Path) -> AwaitableTrackerStore:
+    return AwaitableTrackerStore(SQLTrackerStore(Domain.empty(), host=f"sqlite:///{tmp_path / 'rasa.db'}"))
+
+
+def a_bot(store: AwaitableTrackerStore, risk: dict, says: str | None,
+          entities: list[dict] | None = None) -> Callable[[UserMessage], Awaitable[None]]:
+    """Stores the message with its risk, as Rasa does before any action runs; says `says`, or nothing
+    (the custom action failed)."""
+    async def handle(message: UserMessage) -> None:
+        tracker = await store.retrieve(message.sender_id) or DialogueStateTracker(message.sender_id, [])
+        tracker.update(UserUttered(message.text, {"name": "chitchat", "confidence": 1.0},
+                                   parse_data={"risk": risk, "entities": entities or []}))
+        await store.save(tracker)
+        if says is not None:
+            await message.output_channel.send_response(message.sender_id, {"text": says})
+
+    return handle
+
+
+async def replies_to(text: str, bot: Callable[[UserMessage], Awaitable[None]],
+                     store: AwaitableTrackerStore) -> list[str]:
+    output = CollectingOutputChannel()
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store)))
+    await pass_on(UserMessage(text, output, CONVERSATION, input_channel="sms"), bot, app)
+    return [message["text"] for message in output.messages]
+
+
+async def test_a_turn_the_bot_answered_gets_nothing_more(store, db_url: str, tmp_path: Path):
+    database(tmp_path, url=db_url)
+    assert await replies_to("hi", a_bot(store, CALM, "Hi! I'm Harbor."), store) == ["Hi! I'm Harbor."]
+    assert await replies_to("he won't let me leave", a_bot(store, DANGER, "Your safety comes first."),
+                            store) == ["Your safety comes first."]
+
+
+async def test_a_silent_turn_is_apologised_for_and_asked_again(store, db_url: str, tmp_path: Path):
+    database(tmp_path, url=db_url)
+    [reply] = await replies_to("where can i sleep tonight", a_bot(store, CALM, None), store)
+    assert reply == channel_text("utter_reply_lost")
+    assert "send that again" in reply and "911" in reply
+
+
+async def test_a_silent_escalating_turn_is_told_an_advocate_was_alerted(store, db_url: str, tmp_path: Path):
+    database(tmp_path, url=db_url)  # a roster with someone on shift: the channel's escalation pages them
+    [reply] = await replies_to("he won't let me leave", a_bot(store, DANGER, None), store)
+    assert reply == channel_text("utter_escalate_danger")
+    assert "alerted" in reply
+
+
+async def test_with_nobody_on_call_no_advocate_is_promised(store, db_url: str, tmp_path: Path):
+    database(tmp_path, url=db_url, with_roster=False)
+    [reply] = await replies_to("he won't let me leave", a_bot(store, DANGER, None), store)
+    assert reply == channel_text("utter_in_danger_now")
+    assert "alerted" not in reply and "911" in reply
+
+
+async def test_a_spanish_message_gets_its_reply_in_spanish(store, db_url: str, tmp_path: Path):
+    database(tmp_path, url=db_url)
+    [reply] = await replies_to("no me deja salir", a_bot(store, DANGER, None, SPANISH), store)
+    assert reply == channel_text("utter_escalate_danger", "es")
+    assert reply.startswith("Tu seguridad es lo primero")
