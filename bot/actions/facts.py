@@ -126,8 +126,7 @@ class ActionHandleInform(Action):
             # "19", a moment after the results: the same search again, for their age.
             return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
         if not danger:
-            adult = tracker.get_slot("role") in ("caregiver", "provider")
-            after_disclosure = escalated_lately(tracker) and not adult
-            dispatcher.utter_message(response="utter_inform_after_disclosure" if after_disclosure
+            # Role variants: "you are not in trouble" to a youth; to an adult, reporting and how to talk with them.
+            dispatcher.utter_message(response="utter_inform_after_disclosure" if escalated_lately(tracker)
                                      else "utter_inform_thanks")
         return []

@@ -82,6 +82,9 @@ def answer_as(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, d
     if response_for(intent) in (domain.get("responses") or {}):
         dispatcher.utter_message(response=response_for(intent))
         return []
+    if intent == "nlu_fallback" and any(e.get("entity") == "age" for e in tracker.latest_message.get("entities") or []):
+        # "She's 16. She begged me not to tell anyone.": how old is what Harbor can use.
+        return [FollowupAction("action_handle_inform")]
     if intent == "nlu_fallback":  # not understood: the same help as any message not understood
         return [FollowupAction("action_fallback_suggest")]
     dispatcher.utter_message(response="utter_fallback")

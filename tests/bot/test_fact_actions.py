@@ -180,3 +180,40 @@ def test_a_youths_unsure_answer_to_are_you_safe_is_about_their_own_danger():
     assert _not_safe_categories(youth) == ["imminent_danger"]
     parent = tracker("idk", "deny", events=[worry], slots={"role": "caregiver"})
     assert _not_safe_categories(parent) == ["third_party"]
+
+
+def _variant(name: str, role: str | None) -> str:
+    import yaml
+
+    from harbor.core.settings import DOMAIN_FILE
+
+    for variant in yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"][name]:
+        roles = [c.get("value") for c in variant.get("condition") or [] if c.get("name") == "role"]
+        languages = [c.get("value") for c in variant.get("condition") or [] if c.get("name") == "language"]
+        if roles == ([role] if role else []) and "es" not in languages:
+            return variant["text"]
+    raise AssertionError(f"no {role} variant of {name}")
+
+
+def test_how_old_after_a_disclosure_reassures_a_youth_and_tells_an_adult_how_to_report():
+    disclosed = {"event": "user", "text": "...", "parse_data": {"risk": {"level": "high", "escalates": True}}}
+    now = {"event": "user", "text": "She's 16. She begged me not to tell anyone.", "parse_data": {}}
+    for role in ("provider", "caregiver", None):
+        dispatcher = CollectingDispatcher()
+        slots = {"role": role} if role else {}
+        asyncio.run(ActionHandleInform().run(dispatcher, tracker(now["text"], "inform", [entity("age", "16")],
+                                                                 slots=slots, events=[disclosed, now]), {}))
+        assert [m["response"] for m in dispatcher.messages] == ["utter_inform_after_disclosure"]
+    assert "not your fault" in _variant("utter_inform_after_disclosure", None)
+    for adult in ("provider", "caregiver"):
+        text = _variant("utter_inform_after_disclosure", adult)
+        assert "report" in text and "fault" not in text and "trouble" not in text
+
+
+def test_an_age_in_words_the_classifier_did_not_understand_is_taken_as_how_old():
+    from bot.actions.suggest import answer_as
+
+    said = tracker("She's 16. She begged me not to tell anyone.", "risk_check_in", [entity("age", "16")])
+    assert followups(answer_as("nlu_fallback", CollectingDispatcher(), said, {})) == ["action_handle_inform"]
+    unclear = tracker("she begged me not to tell anyone", "risk_check_in")
+    assert followups(answer_as("nlu_fallback", CollectingDispatcher(), unclear, {})) == ["action_fallback_suggest"]

@@ -21,6 +21,7 @@ from bot.nlu.risk.classifier import LABELLED
     ("my daddy takes all my money", "high", "exploitation"),
     ("he works me on the track", "high", "exploitation"),
     ("my friend is 14 and her boyfriend sells her", "high", "third_party"),
+    ("a student told me her boyfriend posts ads for her online", "high", "third_party"),
     ("my stepdad hits me", "high", "abuse"),
     ("they kicked me out and then he kicked me", "high", "abuse"),  # the idiom lowers only its own words
 ])
@@ -152,3 +153,19 @@ def test_danger_beside_a_game_the_past_or_a_question_still_pages(text, category)
     result = assess(text)
     assert result.escalates, result.signals
     assert category in result.categories
+
+
+@pytest.mark.parametrize("text", [
+    "my bf goes thru my phone alot. will he see this",  # seed Appendix 1: a partner who controls the phone
+    "thinking about running away from my placement. its bad there",
+    "things r bad at home",
+])
+def test_a_worry_that_is_not_a_disclosure_is_asked_about_not_paged(text):
+    result = assess(text)
+    assert result.level == "concern" and result.ask_if_safe and not result.escalates
+
+
+@pytest.mark.parametrize("text", ["we posted ads for them in the paper for the job", "the food is bad there",
+                                  "should i go through her phone"])
+def test_everyday_words_near_those_worries_are_nothing(text):
+    assert assess(text).level == "none"

@@ -196,6 +196,7 @@ RULES: list[Rule] = [
          "be being sold|pimped|trafficked", "be pimped out?", "be trafficked|traffick|trafficking",
          "PERSON * pimp|pimping|sell|selling|sold my? friend|sister|cousin|daughter|niece|brother|son",
          "post|posts|posted ad|ads of VICTIM", "ad|ads of VICTIM", "post VICTIM online",
+         "post|posts|posted ad|ads for VICTIM online", "post|posts|posted ad|ads for VICTIM on * site|sites|app|apps",
          "post|posts|posted VICTIM on * site|sites|website|websites|app|apps",
          "advertise|advertises|advertised VICTIM", "sold by PERSON", "get|getting sold"),
     ambiguous("controls_money_or_id", EXPLOITATION, HIGH,
@@ -240,6 +241,16 @@ RULES: list[Rule] = [
          "sexual thing|things", "lock|locks|locked ME outside",
          "FAMILY * starve|starves|starved ME"),
     ambiguous("neglect", ABUSE, HIGH, "without food"),
+    # --- worries, not disclosures: the bot answers, then asks "are you safe right now?" ---------
+    # Seed Appendix 1 (power and control): a partner who reads the phone; a placement that is "bad".
+    ambiguous("phone_watched", ABUSE, CONCERN,
+              "PERSON * go|goes|going through|thru my phone|texts|messages",
+              "PERSON * check|checks|checking|read|reads|reading my phone|texts|messages",
+              "PERSON * track|tracks|tracking my phone|location"),
+    ambiguous("bad_at_home", ABUSE, CONCERN,
+              "it|its be? bad|horrible|awful|terrible|scary there|here", "it|its be? bad|horrible|awful|scary at home",
+              "bad|horrible|awful|scary at home|placement", "bad|horrible|awful|scary at my placement|house",
+              "bad|horrible|awful|scary at the group home", "bad|horrible|awful|scary at my foster home"),
 ]
 
 # Combination rule: sex words and exchange words in one message (seed III.A: sex traded
