@@ -1,5 +1,5 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent one (tests/risk/heldout_2026-12-07k.tsv), written by someone who saw neither the rules
+the independent one (tests/risk/heldout_2026-12-07l.tsv), written by someone who saw neither the rules
 nor the data, and used once per change."""
 
 from __future__ import annotations
@@ -15,23 +15,23 @@ from bot.nlu.risk import patterns as p
 from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07k.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07l.tsv"
 NEAR = 0.85
 
 
-# Set k (set j went to training with a new writer's corpus), written by an independent writer who saw
-# neither rules nor data; 4 of 330 lines within 0.85 of training data or rule phrases removed by rule before
-# first use (not by score), then measured once on the shipped model. Floors are that measurement less one
-# message per category: recall (right category) abuse 1.000, exploitation 1.000, imminent_danger 0.960,
-# self_harm 1.000, third_party 0.933; false escalations 0.095 (10 of 105). Paged for any category and paged
-# or asked: 1.000 everywhere; 0.181 false alarms. The false-escalation goal (0.05) is not met: README,
-# "Risk numbers".
-HELD_OUT_FLOORS = {"abuse": 0.975, "exploitation": 0.977, "imminent_danger": 0.94, "self_harm": 0.976,
-                   "third_party": 0.911}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.105
-CHECK_IN_FLOORS = {"abuse": 0.975, "exploitation": 0.977, "imminent_danger": 0.98, "self_harm": 0.976,
+# Set l (set k went to training with a new writer's corpus, bot/risk_data/corpus_outreach.tsv), written by an
+# independent writer who saw neither rules nor data; 22 of 330 lines within 0.85 of training data, rule phrases or
+# another line of the set removed by rule before first use (not by score), then measured once on the shipped
+# model. Floors are that measurement less one message per category: recall (right category) abuse 0.886,
+# exploitation 0.929, imminent_danger 1.000, self_harm 0.737, third_party 0.867; false escalations 0.063
+# (6 of 95). Paged or asked: 0.977, 1.000, 1.000, 0.947, 1.000; 0.137 false alarms. The goals are not met
+# (self-harm said indirectly above all): README, "Risk numbers".
+HELD_OUT_FLOORS = {"abuse": 0.863, "exploitation": 0.904, "imminent_danger": 0.977, "self_harm": 0.71,
+                   "third_party": 0.844}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.074
+CHECK_IN_FLOORS = {"abuse": 0.954, "exploitation": 0.976, "imminent_danger": 0.977, "self_harm": 0.921,
                    "third_party": 0.977}
-CHECK_IN_MAX_FALSE = 0.191
+CHECK_IN_MAX_FALSE = 0.148
 
 
 def _plain(text: str) -> str:
@@ -70,10 +70,10 @@ def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(
     text = " ".join(header).lower()
     assert re.search(r"written \d{4}-\d\d-\d\d", text) and "independent writer" in text
     assert "once per change" in text and "never tuned on" in text
-    assert len(load_set(HELD_OUT)) >= 320  # set k: 326 after near-copies went
+    assert len(load_set(HELD_OUT)) >= 300  # set l: 308 after near-copies went
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["k"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["l"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -81,7 +81,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["k"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["l"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""
