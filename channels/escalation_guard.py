@@ -27,6 +27,8 @@ from hotline.escalations import advocate_alerted, open_or_update
 from hotline.models import OPEN, Escalation
 
 log = logging.getLogger("harbor.escalation")
+# How far back the message a turn was about is looked for among the conversation's user events.
+RECENT_USER_EVENTS = 8
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,11 @@ class Escalated:
     language: str
 
 
-async def ensure_escalated(app: Any, conversation_id: str, channel: str) -> Escalated | None:
+async def ensure_escalated(app: Any, conversation_id: str, channel: str,
+                           message_id: str | None = None) -> Escalated | None:
     """Never raises: a failure here is logged loudly and must not cost the youth their reply."""
     try:
-        parse_data = await latest_parse_data(app.ctx.agent.tracker_store, conversation_id)
+        parse_data = await latest_parse_data(app.ctx.agent.tracker_store, conversation_id, message_id)
         risk = (parse_data or {}).get("risk")
         if not risk or not risk.get("escalates"):
             return None
@@ -57,18 +60,23 @@ async def latest_risk(store: Any, conversation_id: str) -> dict[str, Any] | None
     return ((await latest_parse_data(store, conversation_id)) or {}).get("risk")
 
 
-async def latest_parse_data(store: Any, conversation_id: str) -> dict[str, Any] | None:
-    """What NLU made of the conversation's latest message (its risk assessment among it). From Rasa's SQL
-    store it is one indexed read of that one event: retrieving the tracker replays every event of the
-    session, and this runs after every message (bench/load)."""
+async def latest_parse_data(store: Any, conversation_id: str, message_id: str | None = None) -> dict[str, Any] | None:
+    """What NLU made of this message (its risk assessment among it): the user event with `message_id`, or the
+    conversation's latest if it is not among the last few (web chat and REST messages of one conversation may be
+    handled back to back, so the latest may be the next one). From Rasa's SQL store it is one indexed read of a
+    few events: retrieving the tracker replays every event of the session, and this runs after every message
+    (bench/load)."""
     sql = getattr(store, "_tracker_store", store)  # Rasa wraps its store (FailSafeTrackerStore, AwaitableTrackerStore)
     if isinstance(sql, SQLTrackerStore):
-        event = await asyncio.to_thread(_latest_user_event, sql, conversation_id)
+        events = await asyncio.to_thread(_latest_user_events, sql, conversation_id)
     else:
         tracker = await store.retrieve(conversation_id)
-        latest = tracker.latest_message if tracker is not None else None
-        event = {"parse_data": latest.parse_data} if latest is not None else None
-    return (event or {}).get("parse_data")
+        users = [e for e in reversed(tracker.events) if isinstance(e, UserUttered)] if tracker is not None else []
+        events = [{"parse_data": e.parse_data, "message_id": e.message_id} for e in users[:RECENT_USER_EVENTS]]
+    if not events:
+        return None
+    mine = next((e for e in events if message_id and e.get("message_id") == message_id), events[0])
+    return mine.get("parse_data")
 
 
 def language_of(parse_data: dict[str, Any]) -> str:
@@ -82,13 +90,13 @@ def alerted(escalation_id: int) -> bool:
         return advocate_alerted(session, escalation_id)
 
 
-def _latest_user_event(store: SQLTrackerStore, conversation_id: str) -> dict[str, Any] | None:
+def _latest_user_events(store: SQLTrackerStore, conversation_id: str) -> list[dict[str, Any]]:
     events = store.SQLEvent
     with store.session_scope() as session:
-        row = (session.query(events.data)
-               .filter(events.sender_id == conversation_id, events.type_name == UserUttered.type_name)
-               .order_by(events.id.desc()).first())
-    return json.loads(row[0]) if row is not None else None
+        rows = (session.query(events.data)
+                .filter(events.sender_id == conversation_id, events.type_name == UserUttered.type_name)
+                .order_by(events.id.desc()).limit(RECENT_USER_EVENTS).all())
+    return [json.loads(row[0]) for row in rows]
 
 
 def _ensure_open(conversation_id: str, channel: str, level: str, categories: list[str]) -> int:

@@ -19,7 +19,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from channels.escalation_guard import ensure_escalated
-from channels.silent_turn import CountingOutput, answer_silence
+from channels.silent_turn import CountingOutput, answer_silence, said_nothing_on_purpose
 from harbor.core.db import session_scope
 from hotline import takeover
 
@@ -51,9 +51,10 @@ async def pass_on(message: UserMessage, on_new_message: Callable[[UserMessage], 
         message.output_channel = counted
         await on_new_message(message)
         if app is not None:
-            escalated = await ensure_escalated(app, conversation_id, message.input_channel or "unknown")
-            if counted.sent == 0:
-                await answer_silence(output, conversation_id, escalated)
+            escalated = await ensure_escalated(app, conversation_id, message.input_channel or "unknown",
+                                               message.message_id)
+            if counted.sent == 0 and not said_nothing_on_purpose(message):
+                await answer_silence(app, output, message, escalated)
         return
     recorded = UserMessage(message.text, CollectingOutputChannel(), conversation_id,
                            input_channel=message.input_channel, metadata=message.metadata,

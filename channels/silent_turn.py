@@ -13,7 +13,8 @@ import asyncio
 import logging
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.shared.core.events import BotUttered
 
 from channels.escalation_guard import Escalated, alerted
 from channels.texts import channel_text
@@ -52,17 +53,38 @@ async def reply_for_silence(escalated: Escalated | None) -> str:
     escalated_reply, fallback_reply = choose_for(escalated.categories, escalated.classifier_intent)
     try:
         was_alerted = await asyncio.to_thread(alerted, escalated.escalation_id)
-    except Exception:  # unknown: promise nobody, give the crisis lines
-        log.exception("could not read whether ESC-%s was paged", escalated.escalation_id)
+    except Exception as error:  # unknown: promise nobody, give the crisis lines
+        log.error("could not read whether ESC-%s was paged (%s)", escalated.escalation_id, type(error).__name__)
         was_alerted = False
     return escalated_reply if was_alerted else fallback_reply
 
 
-async def answer_silence(output: OutputChannel, conversation_id: str, escalated: Escalated | None) -> None:
-    """Never raises: the turn is over either way."""
+def said_nothing_on_purpose(message: UserMessage) -> bool:
+    """"/session_start", "/restart": commands a channel sends for the person, answered by nothing."""
+    return (message.text or "").startswith("/")
+
+
+async def answer_silence(app: Any, output: OutputChannel, message: UserMessage, escalated: Escalated | None) -> None:
+    """Say what fits, as the bot would for this person (their role and language), and keep it in the
+    conversation like any bot turn: the web chat's history and the advocate's console show it. Never raises:
+    the turn is over either way."""
+    conversation_id = message.sender_id
     name = await reply_for_silence(escalated)
     log.error("the bot said nothing to a message (action server down or failing?); the channel sent %s", name)
     try:
-        await output.send_text_message(conversation_id, channel_text(name, escalated.language if escalated else "en"))
-    except Exception:
-        log.exception("REPLY NOT SENT after a turn where the bot said nothing")
+        agent = app.ctx.agent
+        async with agent.lock_store.lock(conversation_id):
+            tracker = await agent.tracker_store.get_or_create_tracker(conversation_id)
+            slots = {"language": "en", **{k: v for k, v in tracker.current_slot_values().items() if v is not None}}
+            if escalated is not None and escalated.language != "en":
+                slots["language"] = escalated.language  # this message's own language, before any slot caught up
+            text = channel_text(name, slots)
+            tracker.update(BotUttered(text, metadata={"utter_action": name, "said_by": "channel"}))
+            await agent.tracker_store.save(tracker)
+    except Exception as error:
+        log.error("could not read or record the conversation for the channel's reply (%s)", type(error).__name__)
+        text = channel_text(name, {"language": escalated.language if escalated else "en"})
+    try:
+        await output.send_text_message(conversation_id, text)
+    except Exception as error:
+        log.error("REPLY NOT SENT after a turn where the bot said nothing (%s)", type(error).__name__)

@@ -3,6 +3,7 @@ place, an age or who they are. The facts themselves come from bot/nlu/facts.py a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -94,6 +95,21 @@ def _question_beside(message: dict[str, Any]) -> str | None:
     return None
 
 
+_ABOUT_SOMEONE_ELSE = re.compile(r"^\s*(?:she|he|they|shes|hes|she's|he's|she is|he is|my \w+)\b", re.IGNORECASE)
+
+
+def _reassure_or_advise(tracker: Tracker) -> bool:
+    """After a disclosure: a youth is told they are not in trouble, an adult how to report it and how to talk with
+    the young person (role variants). Not when that would miss: a Spanish-speaking adult (the Spanish variant is
+    the youth's), or "she's 16" from someone who has not said who they are (it is not about themselves)."""
+    if not escalated_lately(tracker):
+        return False
+    role = tracker.get_slot("role")
+    if role in ("caregiver", "provider"):
+        return tracker.get_slot("language") != "es"
+    return role == "youth" or not _ABOUT_SOMEONE_ELSE.match(tracker.latest_message.get("text") or "")
+
+
 class ActionHandleInform(Action):
     """A message that only tells where, how old or who: a place starts a search (what kind of help is
     asked next, unless they said); anything else is thanked and answered with what Harbor can do."""
@@ -126,7 +142,6 @@ class ActionHandleInform(Action):
             # "19", a moment after the results: the same search again, for their age.
             return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
         if not danger:
-            # Role variants: "you are not in trouble" to a youth; to an adult, reporting and how to talk with them.
-            dispatcher.utter_message(response="utter_inform_after_disclosure" if escalated_lately(tracker)
+            dispatcher.utter_message(response="utter_inform_after_disclosure" if _reassure_or_advise(tracker)
                                      else "utter_inform_thanks")
         return []

@@ -62,11 +62,12 @@ def start_harbor(args: argparse.Namespace) -> int:
 
     from harbor.cli.training import train
     from harbor.cli.up import configuration_problem, run_up
-    from harbor.core.settings import server_settings
+    from harbor.core.settings import restart_delay_seconds, server_settings
 
     problem = configuration_problem(os.environ)
     if problem:
         raise BadInput(problem)
+    restart_delay_seconds()  # a bad value stops here, before minutes of training
     # Everything harbor up and its children create (logs, database, outbox, model) is private.
     os.umask(0o077)
     settings = server_settings(args.port, args.actions_port, args.console_port, args.pager_port)

@@ -236,7 +236,7 @@ def run_up(settings: ServerSettings, say: Callable[[str], None], as_json: bool =
         return 1
     children = build_children(settings)
     supervisor = Supervisor(children, say, state_file=var_dir() / "run" / "harbor.json",
-                            backoff_initial=restart_delay)
+                            backoff_initial=restart_delay, backoff_max=max(60.0, restart_delay))
     supervisor.install_signal_handlers()
     try:
         supervisor.start(READY_TIMEOUT_SECONDS)

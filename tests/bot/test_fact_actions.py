@@ -197,13 +197,21 @@ def _variant(name: str, role: str | None) -> str:
 
 def test_how_old_after_a_disclosure_reassures_a_youth_and_tells_an_adult_how_to_report():
     disclosed = {"event": "user", "text": "...", "parse_data": {"risk": {"level": "high", "escalates": True}}}
-    now = {"event": "user", "text": "She's 16. She begged me not to tell anyone.", "parse_data": {}}
-    for role in ("provider", "caregiver", None):
+
+    def reply(text: str, slots: dict) -> list[str]:
+        now = {"event": "user", "text": text, "parse_data": {}}
         dispatcher = CollectingDispatcher()
-        slots = {"role": role} if role else {}
-        asyncio.run(ActionHandleInform().run(dispatcher, tracker(now["text"], "inform", [entity("age", "16")],
-                                                                 slots=slots, events=[disclosed, now]), {}))
-        assert [m["response"] for m in dispatcher.messages] == ["utter_inform_after_disclosure"]
+        asyncio.run(ActionHandleInform().run(dispatcher, tracker(text, "inform", [entity("age", "16")], slots=slots,
+                                                                 events=[disclosed, now]), {}))
+        return [m["response"] for m in dispatcher.messages]
+
+    about_her = "She's 16. She begged me not to tell anyone."
+    for slots in ({"role": "provider", "language": "en"}, {"role": "caregiver", "language": "en"}):
+        assert reply(about_her, slots) == ["utter_inform_after_disclosure"]
+    assert reply("im 16", {"language": "en"}) == ["utter_inform_after_disclosure"]
+    # Not about themselves, or an adult in Spanish (whose variant would be the youth's): thanked, not reassured.
+    assert reply(about_her, {"language": "en"}) == ["utter_inform_thanks"]
+    assert reply(about_her, {"role": "caregiver", "language": "es"}) == ["utter_inform_thanks"]
     assert "not your fault" in _variant("utter_inform_after_disclosure", None)
     for adult in ("provider", "caregiver"):
         text = _variant("utter_inform_after_disclosure", adult)

@@ -159,13 +159,21 @@ def test_danger_beside_a_game_the_past_or_a_question_still_pages(text, category)
     "my bf goes thru my phone alot. will he see this",  # seed Appendix 1: a partner who controls the phone
     "thinking about running away from my placement. its bad there",
     "things r bad at home",
+    "my gf goes through my phone",
+    "he always checks my phone",
 ])
 def test_a_worry_that_is_not_a_disclosure_is_asked_about_not_paged(text):
     result = assess(text)
     assert result.level == "concern" and result.ask_if_safe and not result.escalates
 
 
-@pytest.mark.parametrize("text", ["we posted ads for them in the paper for the job", "the food is bad there",
-                                  "should i go through her phone"])
+@pytest.mark.parametrize("text", [
+    "we posted ads for them in the paper for the job", "the food is bad there", "should i go through her phone",
+    # found by the reviewer of the rules that added these worries
+    "my mom posts ads for them online, she sells puppies", "we posted ads for them online for the job",
+    "i posted ads for him on craigslist site to sell his car", "how do i post ads for him online for his lawn business",
+    "will someone read my messages?", "do they read my texts", "will they track my phone if i text you",
+    "the wifi is so bad at home", "its bad here",
+])
 def test_everyday_words_near_those_worries_are_nothing(text):
     assert assess(text).level == "none"

@@ -41,7 +41,7 @@ def test_bad_input_exits_2_with_a_reason(args):
 @pytest.mark.parametrize("bad", ["soon", "0", "-2"])
 def test_a_bad_restart_delay_stops_harbor_up_before_anything_starts(bad, tmp_path):
     env = {**os.environ, "HARBOR_RESTART_DELAY_SECONDS": bad, "HARBOR_VAR_DIR": str(tmp_path / "var")}
-    result = subprocess.run([HARBOR, "up", "--no-train"], capture_output=True, text=True, timeout=60, env=env)
+    result = subprocess.run([HARBOR, "up"], capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 2
     assert "HARBOR_RESTART_DELAY_SECONDS" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "var").exists()

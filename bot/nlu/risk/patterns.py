@@ -8,6 +8,7 @@ bot/nlu/risk/rules.py):
   =word       exactly this word (no inflections): "=sold" does not match "selling"
   *           up to three words of anything
   PERSON      someone who could hurt or exploit: he, she, they, someone, boyfriend, ...
+  PARTNER     a partner or a man controlling them: he, boyfriend, girlfriend, ex, pimp, ...
   FAMILY      a parent or caregiver: mom, dad, stepdad, foster mom, staff, ...
   CARER       FAMILY without siblings and cousins
   SIBLING     brother, sister, cousin
@@ -57,6 +58,8 @@ PERSON = ["he", "she", "they", "him", "them", "someone", "somebody", "boyfriend"
           "dude", "pimp", "daddy", "trafficker", "people", "dudes", "guys", "men"]
 FAMILY = ["mom", "mother", "dad", "father", "stepdad", "stepmom", "stepfather", "stepmother",
           "uncle", "aunt", "brother", "cousin", "grandpa", "foster", "staff", "parent", "parents"]
+# A partner or a man controlling them, not "someone" or "they" (a privacy question is not a worry).
+PARTNER = ["he", "boyfriend", "girlfriend", "gf", "ex", "man", "guy", "dude", "pimp", "daddy"]
 SIBLING = ["brother", "sister", "cousin"]  # play-fights happen: their hitting is an ambiguous signal
 CARER = [w for w in FAMILY if w not in SIBLING]
 ME = ["me", "myself"]
@@ -196,7 +199,7 @@ RULES: list[Rule] = [
          "be being sold|pimped|trafficked", "be pimped out?", "be trafficked|traffick|trafficking",
          "PERSON * pimp|pimping|sell|selling|sold my? friend|sister|cousin|daughter|niece|brother|son",
          "post|posts|posted ad|ads of VICTIM", "ad|ads of VICTIM", "post VICTIM online",
-         "post|posts|posted ad|ads for VICTIM online", "post|posts|posted ad|ads for VICTIM on * site|sites|app|apps",
+         "boyfriend|pimp|daddy|trafficker * post|posts|posted ad|ads for VICTIM",
          "post|posts|posted VICTIM on * site|sites|website|websites|app|apps",
          "advertise|advertises|advertised VICTIM", "sold by PERSON", "get|getting sold"),
     ambiguous("controls_money_or_id", EXPLOITATION, HIGH,
@@ -244,13 +247,17 @@ RULES: list[Rule] = [
     # --- worries, not disclosures: the bot answers, then asks "are you safe right now?" ---------
     # Seed Appendix 1 (power and control): a partner who reads the phone; a placement that is "bad".
     ambiguous("phone_watched", ABUSE, CONCERN,
-              "PERSON * go|goes|going through|thru my phone|texts|messages",
-              "PERSON * check|checks|checking|read|reads|reading my phone|texts|messages",
-              "PERSON * track|tracks|tracking my phone|location"),
+              "PARTNER go|goes|going through|thru my phone|texts|messages",
+              "PARTNER check|checks|checking|read|reads|reading my phone|texts|messages",
+              "PARTNER track|tracks|tracking my phone|location",
+              "PARTNER always|keeps|keep go|goes|going through|thru my phone|texts|messages",
+              "PARTNER always|keeps|keep check|checks|checking|read|reads|reading my phone|texts|messages"),
     ambiguous("bad_at_home", ABUSE, CONCERN,
-              "it|its be? bad|horrible|awful|terrible|scary there|here", "it|its be? bad|horrible|awful|scary at home",
-              "bad|horrible|awful|scary at home|placement", "bad|horrible|awful|scary at my placement|house",
-              "bad|horrible|awful|scary at the group home", "bad|horrible|awful|scary at my foster home"),
+              "it|its|things be? really|so? bad|horrible|awful|terrible|scary there",
+              "it|its|things be? really|so? bad|horrible|awful|terrible|scary at home|placement",
+              "it|its|things be? really|so? bad|horrible|awful|terrible|scary at my placement|house",
+              "it|its|things be? really|so? bad|horrible|awful|terrible|scary at the group home",
+              "it|its|things be? really|so? bad|horrible|awful|terrible|scary at my foster home"),
 ]
 
 # Combination rule: sex words and exchange words in one message (seed III.A: sex traded

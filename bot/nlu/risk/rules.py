@@ -28,8 +28,8 @@ _CONTRACTIONS = [
     (r"'ve\b", " have"), (r"'ll\b", " will"), (r"\b(i|he|she|they|you|we)'d\b", r"\1 would"),
     (r"\b(he|she|it|that|there|who|what|where|someone|somebody)'s\b", r"\1 is"),
 ]
-_CLASSES = {"PERSON": p.PERSON, "FAMILY": p.FAMILY, "CARER": p.CARER, "SIBLING": p.SIBLING, "ME": p.ME,
-            "VICTIM": p.VICTIM}
+_CLASSES = {"PERSON": p.PERSON, "PARTNER": p.PARTNER, "FAMILY": p.FAMILY, "CARER": p.CARER, "SIBLING": p.SIBLING,
+            "ME": p.ME, "VICTIM": p.VICTIM}
 
 
 def normalise(text: str) -> str:
