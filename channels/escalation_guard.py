@@ -37,7 +37,6 @@ class Escalated:
     escalation_id: int
     categories: list[str]
     classifier_intent: str | None
-    language: str
 
 
 async def ensure_escalated(app: Any, conversation_id: str, channel: str,
@@ -50,7 +49,7 @@ async def ensure_escalated(app: Any, conversation_id: str, channel: str,
             return None
         categories = list(risk["categories"])
         escalation_id = await asyncio.to_thread(_ensure_open, conversation_id, channel, risk["level"], categories)
-        return Escalated(escalation_id, categories, risk.get("classifier_intent"), language_of(parse_data or {}))
+        return Escalated(escalation_id, categories, risk.get("classifier_intent"))
     except Exception:
         log.exception("ESCALATION CHECK FAILED after a message; see the errors above")
         return None
@@ -77,12 +76,6 @@ async def latest_parse_data(store: Any, conversation_id: str, message_id: str | 
         return None
     mine = next((e for e in events if message_id and e.get("message_id") == message_id), events[0])
     return mine.get("parse_data")
-
-
-def language_of(parse_data: dict[str, Any]) -> str:
-    """The language the message was written in, as NLU marked it (bot/nlu/fact_extractor.py)."""
-    return next((str(e.get("value")) for e in parse_data.get("entities") or [] if e.get("entity") == "language"),
-                "en")
 
 
 def alerted(escalation_id: int) -> bool:

@@ -65,26 +65,23 @@ def said_nothing_on_purpose(message: UserMessage) -> bool:
 
 
 async def answer_silence(app: Any, output: OutputChannel, message: UserMessage, escalated: Escalated | None) -> None:
-    """Say what fits, as the bot would for this person (their role and language), and keep it in the
-    conversation like any bot turn: the web chat's history and the advocate's console show it. Never raises:
-    the turn is over either way."""
+    """Say what fits, as the bot would: Rasa's own response generator picks the variant for this conversation
+    (who is asking, their language, the channel); then keep it in the conversation like any bot turn, so the web
+    chat's history and the advocate's console show it. Never raises: the turn is over either way."""
     conversation_id = message.sender_id
     name = await reply_for_silence(escalated)
     log.error("the bot said nothing to a message (action server down or failing?); the channel sent %s", name)
+    response: dict[str, Any] = {"text": channel_text(name)}
     try:
         agent = app.ctx.agent
         async with agent.lock_store.lock(conversation_id):
             tracker = await agent.tracker_store.get_or_create_tracker(conversation_id)
-            slots = {"language": "en", **{k: v for k, v in tracker.current_slot_values().items() if v is not None}}
-            if escalated is not None and escalated.language != "en":
-                slots["language"] = escalated.language  # this message's own language, before any slot caught up
-            text = channel_text(name, slots)
-            tracker.update(BotUttered(text, metadata={"utter_action": name, "said_by": "channel"}))
+            response = await agent.nlg.generate(name, tracker, output.name()) or response
+            tracker.update(BotUttered(response.get("text"), metadata={"utter_action": name, "said_by": "channel"}))
             await agent.tracker_store.save(tracker)
-    except Exception as error:
+    except Exception as error:  # the default wording still goes out
         log.error("could not read or record the conversation for the channel's reply (%s)", type(error).__name__)
-        text = channel_text(name, {"language": escalated.language if escalated else "en"})
     try:
-        await output.send_text_message(conversation_id, text)
+        await output.send_response(conversation_id, response)
     except Exception as error:
         log.error("REPLY NOT SENT after a turn where the bot said nothing (%s)", type(error).__name__)

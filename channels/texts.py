@@ -4,7 +4,6 @@ every other response, in domain.yml, read once per process."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 import yaml
 
@@ -12,20 +11,12 @@ from harbor.core.settings import DOMAIN_FILE
 
 
 @lru_cache(maxsize=1)
-def _variations() -> dict[str, list[dict]]:
-    return yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
+def _responses() -> dict[str, str]:
+    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
+    # The default variation: channel texts are said before or outside Rasa, with no slots to choose by.
+    return {name: next((v for v in variations if not v.get("condition") and not v.get("channel")),
+                       variations[0])["text"] for name, variations in domain["responses"].items()}
 
 
-def _matches(variation: dict, slots: dict[str, Any]) -> bool:
-    return all(c.get("type") != "slot" or slots.get(c.get("name")) == c.get("value")
-               for c in variation.get("condition") or [])
-
-
-def channel_text(name: str, slots: dict[str, Any] | None = None) -> str:
-    """The variation the bot would pick for these slots (who is asking, their language), the most specific
-    one that matches; channel texts said before or outside Rasa have no slots and get the default."""
-    variations = [v for v in _variations()[name] if not v.get("channel")] or _variations()[name]
-    matching = [v for v in variations if v.get("condition") and _matches(v, slots or {})]
-    if matching:
-        return max(matching, key=lambda v: len(v["condition"]))["text"]
-    return next((v for v in variations if not v.get("condition")), variations[0])["text"]
+def channel_text(name: str) -> str:
+    return _responses()[name]

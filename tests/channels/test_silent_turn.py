@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.tracker_store import AwaitableTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
@@ -63,10 +64,19 @@ def a_bot(store: AwaitableTrackerStore, risk: dict, says: str | None, entities: 
 async def replies_to(text: str, bot: Callable[[UserMessage], Awaitable[None]],
                      store: AwaitableTrackerStore) -> list[str]:
     output = CollectingOutputChannel()
-    app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store,
-                                                                    lock_store=InMemoryLockStore())))
+    agent = SimpleNamespace(tracker_store=store, lock_store=InMemoryLockStore(),
+                            nlg=TemplatedNaturalLanguageGenerator(DOMAIN.responses))  # Rasa's own, as the agent's
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=agent))
     await pass_on(UserMessage(text, output, CONVERSATION, input_channel="sms"), bot, app)
     return [message["text"] for message in output.messages]
+
+
+def variant(name: str, **slots: str) -> str:
+    """The domain's variation of `name` whose conditions are exactly these slot values."""
+    for candidate in DOMAIN.responses[name]:
+        if {c["name"]: c["value"] for c in candidate.get("condition") or []} == slots:
+            return candidate["text"]
+    raise AssertionError(f"no variation of {name} for {slots}")
 
 
 async def said_by_the_bot(store: AwaitableTrackerStore) -> list[str]:
@@ -111,8 +121,8 @@ async def test_with_nobody_on_call_no_advocate_is_promised(store, db_url: str, t
 
 async def test_a_spanish_message_gets_its_reply_in_spanish(store, db_url: str, tmp_path: Path):
     database(tmp_path, url=db_url)
-    [reply] = await replies_to("no me deja salir", a_bot(store, DANGER, None, SPANISH), store)
-    assert reply == channel_text("utter_escalate_danger", {"language": "es"})
+    [reply] = await replies_to("no me deja salir", a_bot(store, DANGER, None, SPANISH, slots={"language": "es"}), store)
+    assert reply == variant("utter_escalate_danger", language="es")
     assert reply.startswith("Tu seguridad es lo primero")
 
 
@@ -126,7 +136,7 @@ async def test_a_caregiver_gets_the_caregivers_words_not_the_youths(store, db_ur
     database(tmp_path, url=db_url)
     abuse = {**DANGER, "level": "high", "categories": ["abuse"]}
     [reply] = await replies_to("her stepdad hits her", a_bot(store, abuse, None, slots={"role": "caregiver"}), store)
-    assert reply == channel_text("utter_escalate_abuse", {"role": "caregiver", "language": "en"})
+    assert reply == variant("utter_escalate_abuse", role="caregiver", language="en")
     assert "not your fault" not in reply and reply != channel_text("utter_escalate_abuse")
 
 
