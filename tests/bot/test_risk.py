@@ -148,6 +148,10 @@ def test_a_game_or_an_idiom_right_after_the_words_asks_instead_of_paging_on_the_
     ("he used to hit me and he still does", "abuse"),
     ("i gotta hit the track tonight or he wont let me eat", "exploitation"),
     ("he said he will kill me in the parking lot", "imminent_danger"),
+    # A family member selling a child (seed III): a provider's disclosure, and a youth's
+    ("PO in kern county. my 16yo client just disclosed her cousin sells her on weekends", "third_party"),
+    ("my uncle sells me to his friends", "exploitation"),
+    ("happier if i am dead lol", "self_harm"),  # hypothesis found it: "i'm dead lol" is an idiom, not this
 ])
 def test_danger_beside_a_game_the_past_or_a_question_still_pages(text, category):
     result = assess(text)
@@ -174,6 +178,12 @@ def test_a_worry_that_is_not_a_disclosure_is_asked_about_not_paged(text):
     "i posted ads for him on craigslist site to sell his car", "how do i post ads for him online for his lawn business",
     "will someone read my messages?", "do they read my texts", "will they track my phone if i text you",
     "the wifi is so bad at home", "its bad here",
+    "my brother sold me out to mom lol", "my dad sold me on the idea of community college",
+    # found by the reviewer of the family-selling phrases
+    "my aunt sells them on weekends at the flea market", "my cousin sells them for $5 each",
+    "my dad sold them to a guy for cheap", "my brother sold him for 200 bucks on offerup",
+    "my brother sold me to the other team in fifa",
+    "my mom sold me to the neighbors for the whole weekend to babysit lol",
 ])
 def test_everyday_words_near_those_worries_are_nothing(text):
     assert assess(text).level == "none"

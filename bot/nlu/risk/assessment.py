@@ -94,7 +94,7 @@ def _third_party(hit: RuleHit, normalised: str) -> bool:
 class ClassifierVote:
     """What the risk classifier says of one message (bot/nlu/risk/classifier.py)."""
 
-    risk: float  # probability that the message is any kind of risk (1 - P(none))
+    risk: float  # the classifier's risk score (higher: more likely some kind of risk)
     category: str  # its most likely risk category
     threshold: float  # the recall-first threshold chosen on the validation split
     check_in_threshold: float = 1.0  # from here up to threshold: ask "are you safe right now?"
@@ -152,7 +152,9 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
             or (general_question and hit.category in (p.EXPLOITATION, p.ABUSE) and not _first_person(hit.text))
             or (info_request and hit.rule in p.INFO_REQUEST_RULES))
         game = not urgent and _in_a_game(hit, doc)
-        if negated or context_lowers or hit.idiom_tail or game:
+        # An idiom's last words ("i'm dead lol") never lower a wish to die: "happier if i am dead lol" pages.
+        idiom_tail = hit.idiom_tail and not (explicit and hit.category == p.SELF_HARM)
+        if negated or context_lowers or idiom_tail or game:
             level = p.CONCERN
         elif urgent and level == p.HIGH and hit.category in p.URGENT_CATEGORIES:
             level = p.IMMINENT

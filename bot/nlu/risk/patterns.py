@@ -196,6 +196,11 @@ RULES: list[Rule] = [
          "PERSON * pimp|pimping VICTIM"),
     rule("sold", EXPLOITATION, HIGH,
          "PERSON * sell|selling|sold VICTIM", "i|she|he|they|we|friend|sister be =sold|=pimped",
+         # Family selling a child (seed III: familial trafficking): "her cousin sells her on weekends", "my uncle
+         # sells me to his friends"; not things ("sells them at the swap meet") or games ("sold me to the other team")
+         "FAMILY sell|sells|selling|sold =me|=her|=him to|for * men|guys|man|friend|friends|dudes|people|johns",
+         "FAMILY sell|sells|selling|sold =me|=her|=him on the? weekend|weekends",
+         "FAMILY sell|sells|selling|sold =me|=her|=him online",
          "be being sold|pimped|trafficked", "be pimped out?", "be trafficked|traffick|trafficking",
          "PERSON * pimp|pimping|sell|selling|sold my? friend|sister|cousin|daughter|niece|brother|son",
          "post|posts|posted ad|ads of VICTIM", "ad|ads of VICTIM", "post VICTIM online",
