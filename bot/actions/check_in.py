@@ -38,6 +38,18 @@ _SAFE = re.compile(
 _SAFE_INTENTS = {"affirm", "say_safe"}
 
 
+_PLAINLY_NOT = re.compile(r"^(?:no+|nope|nah|not really|no i'?m not|no im not|i'?m not|im not|not safe|"
+                          r"i'?m not safe|im not safe|no not safe|no i am not|i am not|i am not safe)\b[.!]*",
+                          re.IGNORECASE)
+
+
+def not_safe_level(text: str | None) -> str:
+    """A plain "no" to "are you safe right now?" is danger now: the advocate's escalation says so (imminent). An
+    unsure answer still escalates, at high."""
+    said = (text or "").strip().lower().replace("\u2019", "'")
+    return "imminent" if _PLAINLY_NOT.match(said) else "high"
+
+
 def read_answer(text: str | None, intent: str | None) -> str:
     """SAFE only for a plain yes / I'm safe; anything else (no, idk, kinda, silence on the question) is
     NOT_SAFE: asking was already the uncertain case."""
@@ -185,7 +197,8 @@ class ActionCheckInResult(Action):
         if tracker.get_slot("check_in_after_answer"):
             return await self._after_the_answer(answer, dispatcher, tracker, domain)
         if answer != SAFE:
-            await escalate(dispatcher, tracker, "high", _not_safe_categories(tracker))
+            await escalate(dispatcher, tracker, not_safe_level(tracker.latest_message.get("text")),
+                       _not_safe_categories(tracker))
             # "ya i need a bed fr": not a plain yes, so an advocate is paged; the bed is still searched for.
             need = then_the_need(tracker)
             if need:
@@ -234,6 +247,7 @@ class ActionCheckInResult(Action):
             intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
             return [*done, FollowupAction("action_more")] if intent == "more" else \
                 [*done, *answer_as(intent, dispatcher, tracker, domain)]
-        await escalate(dispatcher, tracker, "high", _not_safe_categories(tracker))
+        await escalate(dispatcher, tracker, not_safe_level(tracker.latest_message.get("text")),
+                       _not_safe_categories(tracker))
         # "do any of them take just girls" instead of yes or no: an advocate is paged, and it is answered.
         return [*done, *(then_the_need(tracker) or then_the_question(dispatcher, tracker, domain))]

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.questions import asks_a_question, is_question_intent
 from bot.actions.suggest import answer_as
 from harbor.core.db import session_scope
+from harbor.core.risk_levels import EXPLOITATION, THIRD_PARTY
 from harbor.core.settings import HotlineConfig
 from hotline.escalation_replies import choose_for
 from hotline.escalations import advocate_alerted, open_or_update
@@ -114,11 +116,45 @@ class ActionEscalate(Action):
         if not risk.get("escalates"):
             dispatcher.utter_message(response="utter_crisis_numbers")
             return []
+        first_time = not advocate_alerted_lately(tracker)
         await escalate(dispatcher, tracker, risk["level"], list(risk.get("categories") or []))
         need = then_the_need(tracker)
         if need:
             return need
-        return then_the_question(dispatcher, tracker, domain)
+        said = len(dispatcher.messages)
+        answered = then_the_question(dispatcher, tracker, domain)
+        if answered or len(dispatcher.messages) > said:
+            return answered
+        categories = set(risk.get("categories") or [])
+        if (first_time and risk.get("level") == "high" and not tracker.active_loop and not _adult(tracker)
+                and (THIRD_PARTY not in categories or _FIRST_PERSON.search(message_text(tracker)))):
+            # After a young person tells us about danger to themselves, the first thing to know is whether they
+            # are safe now (an unsure answer tells the advocate as much; a "yes" is thanked). Not after danger
+            # now ("he won't let me leave"): the reply already says call 911, and the answer is known.
+            return [SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", True),
+                    FollowupAction("check_in_form")]
+        return []
+
+
+# About themselves: "my mom makes me sleep with her boyfriends friends for rent" is also read as third party.
+_FIRST_PERSON = re.compile(r"\b(?:me|i|im|i'm|myself)\b", re.IGNORECASE)
+
+
+def message_text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
+def _adult(tracker: Tracker) -> bool:
+    """Said in their words, else known from before, else implied by what the message asks ("my 14 year old is
+    being sold": a parent's words)."""
+    from bot.actions.facts import ROLE_BY_INTENT
+
+    message = tracker.latest_message or {}
+    said = [e.get("value") for e in message.get("entities") or [] if e.get("entity") == "role"]
+    role = said[0] if said else tracker.get_slot("role")
+    if role is None:
+        role = ROLE_BY_INTENT.get((message.get("risk") or {}).get("classifier_intent") or "")
+    return role in ("caregiver", "provider")
 
 
 def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -154,4 +190,15 @@ def then_the_need(tracker: Tracker) -> list[dict[str, Any]]:
     if "place" in said and tracker.get_slot("known_help"):
         # Mid-search, a new place ("my cousin drove me to stockton"): the search they were doing, there.
         return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
+    categories = set((message.get("risk") or {}).get("categories") or [])
+    if "place" in said and EXPLOITATION in categories and _ASKS_WHAT_IS_THERE.search(message.get("text") or ""):
+        # "my client just disclosed her cousin sells her. what do u have in bakersfield": programs for
+        # trafficking survivors there.
+        return [*start_search_events(tracker, "inform"), SlotSet("resource_category", "trafficking_services"),
+                FollowupAction("resource_form")]
     return []
+
+
+_ASKS_WHAT_IS_THERE = re.compile(r"\b(?:what do (?:you|u) have|what(?:'s| is) (?:there|available)|any (?:programs?|"
+                                 r"services?|resources?|help)|who (?:can|could) help|where can (?:i|we|she|he) "
+                                 r"(?:get|find|refer))\b", re.IGNORECASE)

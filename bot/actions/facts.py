@@ -130,6 +130,11 @@ class ActionHandleInform(Action):
 
             return answer_as(asked, dispatcher, tracker, domain)
         place = entity_value(tracker.latest_message, "place")
+        if place and not danger:
+            from bot.actions.suggest import adult_question_beside_a_place, suggest
+
+            if adult_question_beside_a_place(tracker):
+                return await suggest(dispatcher, tracker, domain, via_inform=True)
         if place:
             follow_up = not danger and not entity_value(tracker.latest_message, "help")
             page = page_about_place(place, tracker.events, domain.get("responses") or {}) if follow_up else None

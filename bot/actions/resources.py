@@ -197,6 +197,10 @@ class ValidateResourceForm(FormValidationAction):
             age = read_age(value if isinstance(value, str) else None)
         except BadAge:
             answer = PROGRAM_ANSWER if is_program_question(value if isinstance(value, str) else None) else None
+            if answer is None:
+                moved_on = _moved_on_from_the_age(dispatcher, tracker, domain)
+                if moved_on is not None:
+                    return moved_on
             dispatcher.utter_message(response=answer or "utter_resource_age_invalid")
             return {"resource_age": None}
         return {"resource_age": str(age)}
@@ -284,6 +288,25 @@ def _answered_instead(dispatcher: CollectingDispatcher, tracker: Tracker, domain
         return False
     dispatcher.utter_message(response=response)
     return True
+
+
+def _moved_on_from_the_age(dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> dict[str, Any] | None:
+    """The age is optional. Asked it, someone who names another kind of help or place ("and drop-in centers
+    near compton") gets that search, and someone who asks a question Harbor answers ("what are the red
+    flags") gets the answer and then the results, without their age, instead of "That doesn't look like an
+    age" and the question again."""
+    kind, place = _said(tracker, "help"), _said(tracker, "place")
+    if kind or place:
+        changed: dict[str, Any] = {"resource_age": SKIP}
+        if kind:
+            changed["resource_category"] = kind
+        if place:
+            changed["resource_place"] = place
+        return changed
+    if _answered_instead(dispatcher, tracker, domain):
+        return {"resource_age": SKIP}
+    return None
 
 
 def _check_in_after(tracker: Tracker) -> list[dict]:

@@ -91,46 +91,87 @@ def answer_as(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, d
     return []
 
 
+# "shes 15 if that matters", "im 21 does that matter": the age is the message; the rest asks whether it counts.
+_ABOUT_THE_AGE = re.compile(r"\b(?:if|does|do|would|will|should|could)\s+(?:that|it|my age|her age|his age)\s+"
+                            r"(?:matters?|counts?|change|changes|make a difference)\b|\bif (?:that|it) helps\b|"
+                            r"\b(?:i|like i) (?:already )?(?:said|told (?:you|u))\b", re.IGNORECASE)
+
+
+def adult_question_beside_a_place(tracker: Tracker) -> bool:
+    """"Should I tell her social worker? We're in Perris": an adult's question that names where they are in
+    passing, and no kind of help. The question is what they came with, not a search ("what kind of help?")."""
+    from bot.actions.questions import asks_a_question
+
+    message = tracker.latest_message or {}
+    said = {e.get("entity"): e.get("value") for e in message.get("entities") or [] if e.get("value")}
+    role = said.get("role") or tracker.get_slot("role")
+    text = message.get("text") or ""
+    return ("place" in said and "help" not in said and role in ("caregiver", "provider")
+            and asks_a_question(text) and len(text.split()) > 6 and not _ASKS_FOR_PROGRAMS.search(text))
+
+
+# "any programs out there for her? ... we're in riverside", "what is there for my foster son in fresno": a search.
+_ASKS_FOR_PROGRAMS = re.compile(r"\b(?:programs?|services?|resources?|places?|shelters?|somewhere|anywhere|"
+                                r"what(?:'s| is) (?:there|out there|available)|any ?thing (?:for|near|in|around))\b",
+                                re.IGNORECASE)
+
+
 class ActionFallbackSuggest(Action):
     def name(self) -> str:
         return "action_fallback_suggest"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
-        message = tracker.latest_message
-        said = {e.get("entity"): e.get("value") for e in message.get("entities") or [] if e.get("value")}
-        page = (page_about_place(str(said["place"]), tracker.events, domain.get("responses") or {})
-                if "place" in said and "help" not in said else None)
-        if page:  # "What about Los Angeles?" right after the task forces answer
-            dispatcher.utter_message(response=page)
-            return [SlotSet("suggested", None)]
-        if "place" in said or "help" in said:
-            # "hi im in fresno and i need help", "can u help me find somewhere to stay": a search, whatever
-            # the classifier made of the rest.
-            return [SlotSet("suggested", None), *start_search_events(tracker, "find_resource"),
-                    FollowupAction("resource_form")]
-        from bot.actions.more import searched_lately
-        from bot.actions.program_questions import ANSWER, is_program_question
+        return await suggest(dispatcher, tracker, domain)
 
-        if searched_lately(tracker.events) and is_program_question(message.get("text")):
-            dispatcher.utter_message(response=ANSWER)  # "do any of them take just girls", after the results
-            return [SlotSet("suggested", None)]
-        if "age" in said and len((message.get("text") or "").split()) <= 3:
-            # "19" after a search, or "im 16": how old they are, taken as that (ActionHandleInform).
-            return [SlotSet("suggested", None), FollowupAction("action_handle_inform")]
-        already_asked = bool(tracker.get_slot("suggested"))
-        options = guesses(message)
-        if not already_asked and len(options) == 2:
-            first, second = (topics()[o] for o in options)
-            dispatcher.utter_message(response="utter_did_you_mean", first=first, second=second,
-                                     buttons=[{"title": first, "payload": "1"}, {"title": second, "payload": "2"}])
-            return [SlotSet("suggested", options)]
-        found = index(domain).search(message.get("text") or "")
-        if found is not None:
-            dispatcher.utter_message(response="utter_found_answer")
-            dispatcher.utter_message(response=found.response)
-        else:
-            dispatcher.utter_message(response="utter_fallback")
+
+async def suggest(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  via_inform: bool = False) -> list[dict]:
+    """Did you mean A or B; else the answer whose words are nearest; else the menu. `via_inform`: called by
+    ActionHandleInform for an adult's question, which must not hand an age back to it."""
+    message = tracker.latest_message
+    said = {e.get("entity"): e.get("value") for e in message.get("entities") or [] if e.get("value")}
+    page = (page_about_place(str(said["place"]), tracker.events, domain.get("responses") or {})
+            if "place" in said and "help" not in said else None)
+    if page:  # "What about Los Angeles?" right after the task forces answer
+        dispatcher.utter_message(response=page)
         return [SlotSet("suggested", None)]
+    place_in_passing = adult_question_beside_a_place(tracker)
+    if ("place" in said or "help" in said) and not place_in_passing:
+        # "hi im in fresno and i need help", "can u help me find somewhere to stay": a search, whatever
+        # the classifier made of the rest.
+        return [SlotSet("suggested", None), *start_search_events(tracker, "find_resource"),
+                FollowupAction("resource_form")]
+    from bot.actions.more import searched_lately
+    from bot.actions.program_questions import ANSWER, is_program_question
+
+    if searched_lately(tracker.events) and is_program_question(message.get("text")):
+        dispatcher.utter_message(response=ANSWER)  # "do any of them take just girls", after the results
+        return [SlotSet("suggested", None)]
+    if not via_inform and "age" in said and (len((message.get("text") or "").split()) <= 3
+                          or _ABOUT_THE_AGE.search(message.get("text") or "")):
+        # "19" after a search, or "im 16": how old they are, taken as that (ActionHandleInform).
+        # Run here, not as a follow-up action: no rule follows a fallback with it, so after its reply the
+        # policy would be lost ("Sorry, I lost track there").
+        from bot.actions.facts import ActionHandleInform
+
+        return [SlotSet("suggested", None), *await ActionHandleInform().run(dispatcher, tracker, domain)]
+    already_asked = bool(tracker.get_slot("suggested"))
+    options = guesses(message)
+    if not already_asked and len(options) == 2:
+        first, second = (topics()[o] for o in options)
+        dispatcher.utter_message(response="utter_did_you_mean", first=first, second=second,
+                                 buttons=[{"title": first, "payload": "1"}, {"title": second, "payload": "2"}])
+        return [SlotSet("suggested", options)]
+    found = index(domain).search(message.get("text") or "")
+    if found is not None:
+        dispatcher.utter_message(response="utter_found_answer")
+        dispatcher.utter_message(response=found.response)
+    elif place_in_passing:  # no answer to their question: the place is all Harbor can use
+        return [SlotSet("suggested", None), *start_search_events(tracker, "find_resource"),
+                FollowupAction("resource_form")]
+    else:
+        dispatcher.utter_message(response="utter_fallback")
+    return [SlotSet("suggested", None)]
 
 
 class ActionChooseSuggestion(Action):

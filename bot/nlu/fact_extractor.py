@@ -78,4 +78,38 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
                 prediction = {INTENT_NAME_KEY: spanish_intent(text), PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, prediction, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [prediction], add_to_output=True)
+            elif _asks_for_programs_there(text, entities, _intent_name(message)):
+                _search_first(message)
         return messages
+
+
+# A message naming a kind of help and a place, in words that ask for it ("anyway looking for counseling for
+# her in chula vista"), is a search whatever else it says; the risk detector still overrides it when the
+# message is dangerous, and the search then follows the crisis reply.
+_ASKS = re.compile(r"\b(?:looking for|look for|need|needs|find|where (?:can|do|does|is|are|should)|"
+                   r"is there (?:a|an|any|somewhere|anywhere|someone|somebody|anyone|anybody)\b|are there|"
+                   r"know (?:of|any)|recommend|refer (?:her|him|them|me)|any (?:\w+ ){0,2}(?:near|in|around)\b|"
+                   r"(?:centers?|programs?|places?|services?|shelters?|clinics?|beds?|groups?) (?:near|around)\b)",
+                   re.IGNORECASE)
+_SEARCH_INTENTS = {"need_shelter", "need_food", "need_health", "find_resource", "inform", "choose_option"}
+# Questions about what a program is like, or about a kind of program Harbor answers first, keep their answer.
+_KEEPS_ITS_ANSWER = {"ask_shelter_life", "ask_jobs_school", "ask_records", "ask_boys_services",
+                     "ask_lgbtq_services", "need_someone_to_talk", "ask_caregiver_support", "ask_confidentiality",
+                     "ask_in_trouble", "ask_youth_returned", "ask_how_to_talk", "deny", "stop_form", "more", "menu"}
+# "no i dont need a shelter in fresno", "will the clinic in oakland tell my mom if i need birth control"
+_NOT_A_REQUEST = re.compile(r"\b(?:no|dont|don'?t|do not|never)\s+(?:\w+\s+){0,2}(?:need|want|looking)\b|"
+                            r"\b(?:stop|anymore|nvm|tell my|call my)\b", re.IGNORECASE)
+
+
+def _asks_for_programs_there(text: str, entities: list[dict[str, Any]], intent: str | None) -> bool:
+    said = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities}
+    return ("place" in said and "help" in said and intent not in _SEARCH_INTENTS | _KEEPS_ITS_ANSWER
+            and bool(_ASKS.search(text)) and not _NOT_A_REQUEST.search(text))
+
+
+def _search_first(message: Message) -> None:
+    prediction = {INTENT_NAME_KEY: "find_resource", PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [prediction, *[r for r in message.get(INTENT_RANKING_KEY) or []
+                             if r.get(INTENT_NAME_KEY) != "find_resource"]]
+    message.set(INTENT, prediction, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -48,14 +48,15 @@ _NUMBER_WORDS = {
     "twenty-three": 23, "twenty four": 24, "twenty-four": 24,
 }
 _NUMBER = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
-_NOT_AN_AGE_AFTER = (r"(?!\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|wks?|months?|miles?|mi\b|dollars?|bucks|"
+_NOT_AN_AGE_AFTER = (r"(?!\s*(?:(?:years?|yrs?) ago|feet|ft\b|foot|inch\w*|yards?|meters?|"
+                     r"min|mins|minutes?|hours?|hrs?|days?|weeks?|wks?|months?|miles?|mi\b|dollars?|bucks|"
                      r"%|am\b|pm\b|:|\.\d|times?|blocks?|people|guys|of\b|percent|k\b|grand|texts?|calls?))")
 # Who an adult may be asking for (also in _CHILD below, which the role patterns use).
 _CHILD_WORDS = (r"(?:foster |step|grand)?(?:daughter|son|kid|kiddo|child|girl|boy|teen|teenager|niece|nephew|"
                 r"client|student|patient|youth)")
 _AGES = [
     # "16yo", "16 y/o", "16 years old", "16 yr old"
-    re.compile(rf"\b{_NUMBER}\s*(?:yo|y/o|y\.o\.|yrs?(?:\s*old)?|years?(?:\s*old)?|year-old)\b"),
+    re.compile(rf"\b{_NUMBER}\s*(?:yo|y/o|y\.o\.|yrs?(?:\s*old)?|years?(?:\s*old)?|year-old)\b(?!\s*ago)"),
     # "i'm 16", "shes 13", "he is fifteen", "age 14", "just turned 17"
     re.compile(rf"\b(?:i'?m|i am|im|she'?s|shes|she is|he'?s|hes|he is|they'?re|theyre|they are|age|aged|"
                rf"turned|turning|ages?)\s+(?:only\s+|just\s+)?{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
@@ -68,10 +69,23 @@ _AGES = [
     # "my nephew is 19", "our foster son is only 15": an adult saying how old the young person is
     re.compile(rf"\b(?:my|our|her|his|the)\s+{_CHILD_WORDS}\s+(?:is|was just|just turned|turned)\s+"
                rf"(?:only\s+|just\s+)?{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
+    # "my little sister is 15", "the oldest is 14": a sibling or one of several children
+    re.compile(rf"\b(?:my|our|her|his|the)\s+(?:little |younger |older |big |baby |kid )?(?:sister|brother|sis|bro|"
+               rf"cousin|oldest|youngest|eldest|older one|younger one)\s+(?:is|was just|just turned|turned)\s+"
+               rf"(?:only\s+|just\s+)?{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
+    # "a girl maybe 15", "this boy about 16": a young person someone met, with a guessed age
+    re.compile(rf"\b(?:a|this|one|some)\s+(?:girl|boy|kid|teen|youth|young (?:woman|man|person))\s+(?:maybe|about|"
+               rf"around|like|prob|probably|who'?s|who is|age|aged)\s+{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
     # Spanish: "tengo 17 anos", "17 años", "tiene 15"
     re.compile(r"\b(?:tengo|tiene|tienes|de)\s+(\d{1,2})(?:\s*(?:anos|años|añitos))?\b"),
     re.compile(r"\b(\d{1,2})\s*(?:anos|años)\b"),
 ]
+# "long beach. 17. i just want a bed": a number that is a sentence of its own, in a message that also names a
+# place or a need (not "its late, 11. cant sleep").
+_STANDALONE_NUMBER = re.compile(r"(?:^|[.;]\s+)(1[1-9]|2[0-4])\s*[.;!](?=\s)(?!\s*(?:min|mins|minutes?|hours?|hrs?|"
+                                r"days?|weeks?|months?|miles?|dollars?|bucks|am|pm)\b)")
+# An age said of oneself comes first: "my little sister is 15 and i need a bed for both of us. im 18".
+_OF_THEMSELVES = re.compile(r"\b(?:i'?m|im|i am|i just turned|i turned|i'?m turning)\s+(?:only\s+|just\s+)?$")
 # "92101 bed tonight 17": a lone number in a short message that also names a place or a need.
 _LONE_NUMBER = re.compile(r"(?<![\d$:.,/-])\b(1[0-9]|2[0-4])\b(?![\d:.,/%-]|\s*(?:min|hours?|hrs?|days?|weeks?|"
                           r"months?|miles?|mi\b|dollars?|bucks|am\b|pm\b|times?|blocks?|people|of\b|k\b|texts?))")
@@ -83,20 +97,33 @@ _CHILD = (r"(?:daughter|son|kid|kiddo|child|children|girl|boy|teen|teenager|gran
           r"youngest|oldest|baby girl)")
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (PROVIDER, re.compile(
-        r"\b(?:i'?m|im|i am|as|i work as)\s+(?:a|an|the|her|his|their)?\s*(?:school\s+)?(?:social worker|"
+        r"\b(?:i'?m|im|i am|as|i work as)\s+(?:a|an|the|her|his|their)?\s*(?:(?:high |middle |elementary )?school\s+)?"
+        r"(?:social worker|school psych\b|psychologist|"
         r"case ?worker|case manager|counselou?r|therapist|teacher|nurse|doctor|probation officer|po\b|"
         r"outreach worker|advocate|youth worker|youth pastor|pastor|coach|officer|detective|clinician|"
         r"staff|group home staff|principal|mentor|cps worker|investigator|social work)")),
     (PROVIDER, re.compile(
-        r"\b(?:my|our|a|for a|for my)\s+(?:client|clients|student|students|patient|patients|caseload|"
+        r"\b(?:my|our|a|for a|for my)\s+(?:\d{1,2}\s*(?:yo|y/o|year old|yr old)\s+)?(?:client|clients|student|students|"
+        r"patient|patients|caseload|"
         r"youth on my caseload|kids? on my caseload|mentee)\b")),
     (PROVIDER, re.compile(r"\b(?:i|we)\s+work\s+(?:at|with|for|in)\b|\bour (?:agency|program|clinic|school|unit)\b")),
+    # "PO in kern county", "school nurse here": a title said first, the way professionals sign a text
+    (PROVIDER, re.compile(r"^\s*(?:(?:high |middle )?school (?:nurse|counselou?r|psych\w*|social worker)|po|csw|"
+                          r"(?:street )?outreach|"
+                          r"probation officer|social worker|case ?worker|case manager|cps|outreach worker|"
+                          r"therapist|clinician)\b(?:\s+here\b|\s+(?:in|at|for|with)\b|,|\.)"
+                          # not a young person naming theirs: "case worker at dcfs gave me this number", "cps in
+                          # my house again", "po for me said"
+                          r"(?![^.,;!?]*\b(?:me|my|i|im|i'm|gave|told|said|says|sent|made|took)\b)")),
     (CAREGIVER, re.compile(
         r"\b(?:i'?m|im|i am|as)\s+(?:a|an|the|her|his|their)?\s*(?:foster|resource|adoptive|kinship)?\s*"
         r"(?:mom|mother|dad|father|parent|parents|grandma|grandmother|grandpa|grandfather|granny|aunt|auntie|"
         r"tia|uncle|guardian|caregiver|carer|step ?mom|step ?dad|foster)\b(?!\s+(?:care|home|youth|kid))")),
     (CAREGIVER, re.compile(rf"\b(?:my|our)\s+(?:\d{{1,2}}\s*(?:yo|year old)\s+)?(?:foster\s+|adopted\s+|adoptive\s+|"
                            rf"grand|step\s*)?{_CHILD}\b")),
+    # "my 14 year old is being sold": a parent's words (not "my 20 year old boyfriend" or "my 14 year old sister")
+    (CAREGIVER, re.compile(r"\b(?:my|our)\s+(?:1[0-9]|[2-9])\s*(?:yo|y/o|year old|year-old|yr old)\b(?!\s*(?:boyfriend|"
+                           r"bf|girlfriend|gf|cousin|brother|sister|bro|sis|friend|homie|bestie|man|dude|guy|ex)\b)")),
     # A foster parent's "my placement" is the child ("my new placement ran again"); a youth's is the home
     # ("i left my placement"), which the youth patterns below catch.
     (CAREGIVER, re.compile(r"\b(?:my|our) (?:new |current )?placement (?:is|has|keeps|kept|won'?t|ran|came|did|"
@@ -116,15 +143,30 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|place to (?:stay|sleep|crash|go)|somewhere to "
                                      r"(?:stay|sleep|crash|go)|where (?:to|can i) (?:sleep|stay)|housing|"
-                                     r"(?:somewhere|some ?place|a place) (?:i|we) can (?:go|stay|sleep|hide)|"
-                                     r"any ?where (?:to|i can|we can) (?:sleep|stay|crash))\b")),
+                                     r"(?:somewhere|some ?place|a place) (?:i|we|she|he|they) can "
+                                     r"(?:go|stay|sleep|hide)|"
+                                     r"any ?where (?:to|i can|we can) (?:sleep|stay|crash)|"
+                                     r"(?:idk|don'?t know|dont know|no idea) where (?:to|i can|i should) "
+                                     r"(?:sleep|stay|go tonight|go rn|go right now)|"
+                                     r"no ?where to (?:sleep|stay|go tonight))\b")),
     ("food", re.compile(r"\b(?:food|meal|meals|hungry|groceries|food bank|food stamps|eat|starving)\b")),
-    ("medical", re.compile(r"\b(?:clinic|doctor|medical|health ?care|std|sti|pregnan\w*|dentist|dental|"
+    ("medical", re.compile(r"\b(?:clinic|doctor|medical|health ?care|stds?|stis?|get tested|testing for|"
+                           r"pregnan\w*|dentist|dental|stitches|"
+                           r"(?:cut|burn|bite|sore)\b[^.?!]{0,25}\b(?:getting nasty|looks bad|won'?t heal)|"
                            r"birth control|plan b|hiv|urgent care)\b")),
-    ("mental_health", re.compile(r"\b(?:counsel(?:ing|ling)|therap(?:y|ist)|mental health|psychiatrist)\b")),
+    ("mental_health", re.compile(r"\b(?:counsel(?:ing|ling)|therap(?:y|ist)|mental health|psychiatrist|"
+                                 r"(?:someone|somebody|a person|anyone|anybody)\b[^.?!]{0,30}?\b"
+                                 r"(?:i|we|she|he|they) can talk to|"
+                                 r"(?:someone|somebody|a person) to talk to|family (?:counseling|therapy|therapist)|"
+                                 r"(?:anyone|someone|somebody|programs?|people|a place) (?:who|that) (?:works?|helps?) "
+                                 r"with (?:families|kids and families))\b")),
     ("legal", re.compile(r"\b(?:lawyer|attorney|legal|court|immigration)\b")),
     ("education_jobs", re.compile(r"\b(?:job|jobs|ged|job training|employment|back to school)\b")),
     ("substance_use", re.compile(r"\b(?:rehab|detox|sober|recovery program)\b")),
+    ("trafficking_services", re.compile(r"\b(?:(?:anti-?)?trafficking[- ](?:specific |survivor )?"
+                                        r"(?:services?|programs?|help|support|advocates?)|"
+                                        r"survivor (?:services|programs?)|"
+                                        r"csec (?:services|programs?|advocates?))\b")),
     ("drop_in", re.compile(r"\b(?:drop[- ]?in|showers?|laundry|wash (?:my|our) clothes)\b")),
 ]
 
@@ -233,13 +275,17 @@ def ages(text: str) -> list[Fact]:
             value = _age_value(match.group(1))
             if value is not None and not any(f.start == match.start(1) for f in found):
                 found.append(Fact("age", str(value), match.start(1), match.end(1)))
+    if not found and (places(text) or help_kind(text)):
+        standalone = [m for m in _STANDALONE_NUMBER.finditer(cleaned) if _age_value(m.group(1)) is not None]
+        if len(standalone) == 1:
+            found.append(Fact("age", standalone[0].group(1), standalone[0].start(1), standalone[0].end(1)))
     if not found and len(cleaned.split()) <= _SHORT_MESSAGE_WORDS and (places(text) or help_kind(text)):
         lone = [m for m in _LONE_NUMBER.finditer(cleaned) if _age_value(m.group(1)) is not None
                 and not re.search(r"\b(?:at|by|until|till|after|before|around|open|close|closes)\s*$",
                                   cleaned[:m.start()])]
         if len(lone) == 1:
             found.append(Fact("age", lone[0].group(1), lone[0].start(1), lone[0].end(1)))
-    return sorted(found, key=lambda fact: fact.start)
+    return sorted(found, key=lambda fact: (not _OF_THEMSELVES.search(cleaned[:fact.start]), fact.start))
 
 
 def _first(entity: str, patterns: list[tuple[str, re.Pattern[str]]], text: str) -> Fact | None:

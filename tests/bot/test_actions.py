@@ -124,6 +124,29 @@ def test_escalate_writes_the_escalation_then_replies(tmp_path, monkeypatch):
         assert escalation.conversation_id == "youth-1" and escalation.level == "imminent"
 
 
+def test_after_a_youths_first_disclosure_harbor_asks_if_they_are_safe_right_now(tmp_path, monkeypatch):
+    from bot.actions.escalation import ActionEscalate
+    from tests.hotline.support import database
+
+    database(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'hotline.db'}")
+    risk = {"escalates": True, "level": "high", "categories": ["exploitation"]}
+    messages, events = run(ActionEscalate(), _risky_tracker(risk))
+    assert [m["response"] for m in messages] == ["utter_escalate_exploitation"]
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["check_in_form"]
+    assert {"name": "check_in_after_answer", "value": True} in [
+        {"name": e["name"], "value": e["value"]} for e in events if e.get("event") == "slot"]
+    # Not an adult telling about a young person, not about someone else, not in the middle of a form.
+    adult = _risky_tracker(risk, "caregiver-1")
+    adult.slots["role"] = "caregiver"
+    third = _risky_tracker({**risk, "categories": ["exploitation", "third_party"]}, "friend-1")
+    in_a_form = _risky_tracker(risk, "youth-2")
+    in_a_form.active_loop = {"name": "resource_form"}
+    danger_now = _risky_tracker({**risk, "level": "imminent", "categories": ["imminent_danger"]}, "youth-3")
+    for quiet in (adult, third, in_a_form, danger_now):
+        assert [e for e in run(ActionEscalate(), quiet)[1] if e.get("event") == "followup"] == []
+
+
 def test_escalate_then_answers_the_question_asked_in_the_same_message(tmp_path, monkeypatch, domain):
     from bot.actions.escalation import ActionEscalate
     from tests.hotline.support import database

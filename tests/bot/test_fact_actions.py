@@ -11,6 +11,7 @@ from bot.actions.caregivers import ActionCaregiverSupport
 from bot.actions.check_in import ActionCheckIn, recent_check_in
 from bot.actions.facts import ActionHandleInform, ActionValidateSlotMappings
 from bot.actions.resources import start_search_events
+from resources_db.answers import SKIP
 
 
 def entity(kind: str, value: str) -> dict:
@@ -225,3 +226,99 @@ def test_an_age_in_words_the_classifier_did_not_understand_is_taken_as_how_old()
     assert followups(answer_as("nlu_fallback", CollectingDispatcher(), said, {})) == ["action_handle_inform"]
     unclear = tracker("she begged me not to tell anyone", "risk_check_in")
     assert followups(answer_as("nlu_fallback", CollectingDispatcher(), unclear, {})) == ["action_fallback_suggest"]
+
+
+def test_an_age_with_does_that_matter_after_the_results_searches_again_for_that_age():
+    from bot.actions.suggest import ActionFallbackSuggest
+
+    results = {"event": "bot", "text": "Here is what I found", "metadata": {"utter_action": "utter_resource_end"}}
+    said = tracker("im 21 does that matter", "nlu_fallback", [entity("age", "21")],
+                   slots={"known_help": "medical", "known_place": "los angeles"},
+                   events=[{"event": "user", "text": "hollywood"}, results,
+                           {"event": "user", "text": "im 21 does that matter"}])
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFallbackSuggest().run(dispatcher, said, {"responses": {}}))
+    assert "utter_did_you_mean" not in [m.get("response") for m in dispatcher.messages]
+    assert followups(events) == ["resource_form"] and slot_values(events)["resource_age"] == "21"
+
+
+def test_an_adult_searching_is_asked_the_young_persons_age_not_their_own():
+    assert "how old are you" in _variant("utter_ask_resource_age", None).lower()
+    for adult in ("caregiver", "provider"):
+        assert "how old is the young person" in _variant("utter_ask_resource_age", adult).lower()
+
+
+def test_after_a_disclosure_of_exploitation_what_do_you_have_there_searches_survivor_programs():
+    from bot.actions.escalation import then_the_need
+
+    text = "PO in kern county. my 16yo client just disclosed her cousin sells her. what do u have in bakersfield"
+    disclosed = tracker(text, "report_missing", [entity("place", "bakersfield"), entity("age", "16")])
+    disclosed.latest_message["risk"] = {"classifier_intent": "report_missing", "escalates": True,
+                                        "categories": ["exploitation", "third_party"]}
+    events = then_the_need(disclosed)
+    assert followups(events) == ["resource_form"]
+    assert slot_values(events)["resource_category"] == "trafficking_services"
+    assert slot_values(events)["resource_place"] == "bakersfield"
+
+
+def test_asked_the_age_a_new_kind_of_help_or_a_question_moves_on_instead_of_asking_again():
+    from bot.actions.resources import ValidateResourceForm
+
+    form = ValidateResourceForm()
+    new_need = tracker("and drop-in centers near compton for when they AWOL", "find_resource",
+                       [entity("help", "drop_in"), entity("place", "compton")])
+    dispatcher = CollectingDispatcher()
+    changed = form.validate_resource_age(new_need.latest_message["text"], dispatcher, new_need, {})
+    assert changed == {"resource_age": SKIP, "resource_category": "drop_in", "resource_place": "compton"}
+    assert dispatcher.messages == []
+    question = tracker("What are the main red flags I should train my caregivers on?", "ask_warning_signs")
+    dispatcher = CollectingDispatcher()
+    domain = {"responses": {"utter_ask_warning_signs": [{"text": "..."}]}}
+    assert form.validate_resource_age(question.latest_message["text"], dispatcher, question, domain) == {
+        "resource_age": SKIP}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_warning_signs"]
+    nonsense = tracker("blue", "nlu_fallback")
+    dispatcher = CollectingDispatcher()
+    assert form.validate_resource_age("blue", dispatcher, nonsense, {}) == {"resource_age": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_resource_age_invalid"]
+
+
+def test_an_adults_question_that_names_the_place_in_passing_is_answered_not_turned_into_a_search():
+    import yaml
+
+    from harbor.core.settings import DOMAIN_FILE
+
+    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
+    text = "Should I tell her social worker? We're in Perris, Riverside County"
+    asked = tracker(text, "inform", [entity("place", "perris")], slots={"role": "caregiver"})
+    asked.latest_message["intent_ranking"] = [{"name": "inform", "confidence": 0.3},
+                                              {"name": "ask_suspect_what_to_do", "confidence": 0.25},
+                                              {"name": "ask_warning_signs", "confidence": 0.2}]
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionHandleInform().run(dispatcher, asked, domain))
+    assert "resource_form" not in followups(events) and dispatcher.messages
+    # A youth's place, or an adult's bare place, still starts the search.
+    youth = tracker("im in perris and idk what to do can u help me", "inform", [entity("place", "perris")],
+                    slots={"role": "youth"})
+    assert followups(asyncio.run(ActionHandleInform().run(CollectingDispatcher(), youth, domain))) == ["resource_form"]
+    bare = tracker("Perris", "inform", [entity("place", "perris")], slots={"role": "caregiver"})
+    assert followups(asyncio.run(ActionHandleInform().run(CollectingDispatcher(), bare, domain))) == ["resource_form"]
+    # An adult asking for programs there is searching (found by the review).
+    wants = tracker("any programs out there for her? she's 14 and we're in riverside", "inform",
+                    [entity("place", "riverside"), entity("age", "14")], slots={"role": "caregiver"})
+    assert followups(asyncio.run(ActionHandleInform().run(CollectingDispatcher(), wants, domain))) == ["resource_form"]
+    # An age beside the question and the place: answered once, not handed back and forth (found by the review).
+    both = tracker("she's 15 if that matters, what should we do? we live in fresno", "inform",
+                   [entity("place", "fresno"), entity("age", "15")], slots={"role": "caregiver"})
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionHandleInform().run(dispatcher, both, domain))
+    assert dispatcher.messages
+
+
+def test_a_plain_no_to_are_you_safe_is_danger_now_and_an_unsure_answer_is_high():
+    from bot.actions.check_in import not_safe_level
+
+    for answer in ("no", "No.", "nope", "im not", "i'm not safe", "no im not", "nah"):
+        assert not_safe_level(answer) == "imminent", answer
+    for answer in ("idk", "kinda", "do any of them take just girls", "not sure", "nothing happened"):
+        assert not_safe_level(answer) == "high", answer

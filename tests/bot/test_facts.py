@@ -40,6 +40,19 @@ def said(text: str) -> dict[str, str]:
     ("im nonbinary, 15, and my parents dont know", {"age": "15", "gender": "lgbtq", "role": "youth"}),
     ("my nephew is 19, aged out of foster care", {"age": "19", "role": "caregiver", "gender": "male"}),
     ("our foster daughter is only 14", {"age": "14", "role": "caregiver"}),
+    # Professionals say who they are in their own shorthand (the first held-out conversations)
+    ("I'm a high school counselor. A 16 year old told me", {"age": "16", "role": "provider"}),
+    ("PO in kern county. my 16yo client just disclosed", {"place": "kern county", "age": "16", "role": "provider"}),
+    ("school nurse here, a student has bruises", {"role": "provider"}),
+    ("we're in east oakland. need somewhere she can go today", {"place": "oakland", "help": "emergency_shelter"}),
+    ("where can i get tested for stds. im in oakland", {"place": "oakland", "help": "medical"}),
+    ("is there somebody in san diego i can talk to", {"place": "san diego", "help": "mental_health"}),
+    ("My little sister is 15 and I saw her in Anaheim", {"place": "anaheim", "age": "15"}),
+    ("street outreach in santa ana. got a girl maybe 15", {"place": "santa ana", "age": "15", "role": "provider"}),
+    ("long beach. 17. i just want a bed", {"place": "long beach", "age": "17", "help": "emergency_shelter"}),
+    ("The oldest is 14 and a grown man talks to her online", {"age": "14"}),
+    ("my dad said dont come back. im in sac idk where to sleep", {"place": "sacramento", "role": "youth",
+                                                               "help": "emergency_shelter"}),
 ])
 def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     assert said(text) == expected
@@ -50,6 +63,7 @@ def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     "i have 10000 dollars", "call me at 5 pm", "he took me to vegas", "im at the park, 20, minutes away",
     "la la la", "my phone needs an SD card", "ESTOY EN LA CASA DE MI TIA", "my OC is so cute",
     "im worried about tracy",
+    "idk where to go for help with my taxes", "po box 12", "we waited. 20. minutes", "it was like 14 years ago",
 ])
 def test_no_fact_is_invented_from_everyday_words(text: str):
     assert said(text) == {}

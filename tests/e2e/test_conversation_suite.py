@@ -15,21 +15,26 @@ from tests.e2e.conftest import RunningHarbor
 # Measured 2026-11-26 (third session) with bench.conversations, after the retired NLU split c joined
 # training: completion 23/64, fallback 6/234 turns, 2 questions asked again (was 18/64, 10, 4 at the
 # session's start). Measured 2026-12-06: 34/64, 4 fallback turns, 2 repeats; 2026-12-07: 38/64, 3, 2; at the end
-# of 2026-12-07 (tuned on these misses; set k and a new corpus in the risk classifier): 58/64, 4, 3.
+# of 2026-12-07 (tuned on these misses; set k and a new corpus in the risk classifier): 58/64, 4, 3. Later that
+# day the two spent held-out sets joined the suite (94, then 124 conversations; 68/94 and 72/124 when they joined);
+# after tuning on their misses: 88/124, 3 fallback turns of 393, 1 repeat (85/124 once the question "are you safe right
+# now?" after a disclosure was kept from danger now, where the reply already says call 911; 84/124 after the
+# review's fixes and a retrained risk classifier).
 # A model trained from scratch may differ a little (the response selector is a neural
-# net): slack of two or more conversations, two fallback turns, one repeat.
-MIN_COMPLETED = 56
+# net): slack of two or more conversations, two fallback turns, two repeats.
+MIN_COMPLETED = 82
 MAX_FALLBACKS = 5
-MAX_REPEATED = 4
+MAX_REPEATED = 3
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
-# The held-out set (tests/conversations_heldout/README.md), first run 2026-12-07: 10/30, 1 fallback turn
-# of 72, 0 repeats. Only a hard floor (half the measured completion), so it catches a collapse without
-# becoming a number to tune toward; only numbers are printed, so a failure shows no conversation.
-HELDOUT_MIN_COMPLETED = 5
+# The held-out set (tests/conversations_heldout/README.md), set o, 2026-12-07: 7/30, 2 fallback turns of 86,
+# 4 repeats (second run, after the review's fixes: 7/30, 2, 5). Only a hard floor (half the measured
+# completion), so it catches a collapse without becoming a number to tune toward; only numbers are printed, so a
+# failure shows no conversation.
+HELDOUT_MIN_COMPLETED = 3
 HELDOUT_MAX_FALLBACKS = 5
-HELDOUT_MAX_REPEATED = 2
+HELDOUT_MAX_REPEATED = 6
 
 
 def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
@@ -48,7 +53,7 @@ def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
 def test_the_conversation_suite(harbor: RunningHarbor):
     send, parse_of = _client(harbor)
     conversations = load()
-    assert len(conversations) >= 60
+    assert len(conversations) >= 120
     report = evaluate(conversations, send, parse_of, Directory(harbor.env["DATABASE_URL"]))
     print(report.render())
     assert report.completed >= MIN_COMPLETED, report.render()

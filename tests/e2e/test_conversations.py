@@ -70,15 +70,21 @@ def test_provider_asks_about_screening_and_care(harbor: RunningHarbor, sender: s
         responses["utter_ask_promising_components"]]
 
 
-@pytest.mark.parametrize("message, response", [
-    ("i want to kill myself", "utter_escalate_self_harm"),
-    ("someone is hurting me right now", "utter_escalate_danger"),
-    ("he keeps all the money i make", "utter_escalate_exploitation"),
-    ("my friend is 14 and her boyfriend sells her", "utter_escalate_third_party"),
-    ("my stepdad hits me", "utter_escalate_abuse"),
+ASKED_IF_SAFE = "One more thing: are you safe right now? Reply YES or NO. You don't have to say more than that."
+
+
+# A young person's first disclosure about themselves is followed by "are you safe right now?"; danger now
+# (the reply already says call 911) and a friend's report are not.
+@pytest.mark.parametrize("message, response, asks", [
+    ("i want to kill myself", "utter_escalate_self_harm", True),
+    ("someone is hurting me right now", "utter_escalate_danger", False),
+    ("he keeps all the money i make", "utter_escalate_exploitation", True),
+    ("my friend is 14 and her boyfriend sells her", "utter_escalate_third_party", False),
+    ("my stepdad hits me", "utter_escalate_abuse", True),
 ])
-def test_danger_gets_the_right_crisis_line(harbor: RunningHarbor, sender: str, responses, message, response):
-    assert harbor.texts(message, sender) == [responses[response]]
+def test_danger_gets_the_right_crisis_line(harbor: RunningHarbor, sender: str, responses, message, response,
+                                           asks):
+    assert harbor.texts(message, sender) == [responses[response], *([ASKED_IF_SAFE] if asks else [])]
 
 
 def test_every_reply_is_sms_ready(harbor: RunningHarbor, sender: str):

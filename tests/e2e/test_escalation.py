@@ -97,8 +97,18 @@ def test_risk_is_scored_inside_the_safety_plan_and_after_more(harbor: RunningHar
     assert harbor.texts("kms", sender) == [responses["utter_escalate_self_harm"]]
     other = sender + "-more"
     harbor.texts("what are the warning signs", other)
-    assert harbor.texts("my bf sells me", other) == [responses["utter_escalate_exploitation"]]
+    assert harbor.texts("my bf sells me", other)[0] == responses["utter_escalate_exploitation"]
     assert escalations_for(harbor, sender) and escalations_for(harbor, other)
+
+
+def test_the_answer_to_are_you_safe_after_a_disclosure(harbor: RunningHarbor, sender: str, responses):
+    harbor.texts("my stepdad hits me", sender)
+    assert harbor.texts("yes", sender) == [responses["utter_check_in_safe"]]
+    other = sender + "-no"
+    harbor.texts("my stepdad hits me", other)
+    assert harbor.texts("no", other) == [responses["utter_escalate_again_disclosure"]]  # the advocate has it
+    [escalation] = escalations_for(harbor, other)
+    assert escalation["level"] == "imminent"  # "not safe right now" is danger now: its shorter re-page target
 
 
 def test_questions_and_idioms_page_nobody(harbor: RunningHarbor, sender: str, responses):

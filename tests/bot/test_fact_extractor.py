@@ -1,0 +1,43 @@
+"""The fact extractor's intent corrections: a kind of help asked for at a named place is a search, whatever
+else the message says; a question about what a program is like keeps its answer."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.fact_extractor import FactExtractor
+
+
+def intent_after(text: str, intent: str) -> str:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.6})
+    message.set("intent_ranking", [{"name": intent, "confidence": 0.6}])
+    FactExtractor().process([message])
+    return message.get("intent")["name"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("lol my foster kid says her bio mom is gonna kill her over her report card. anyway looking for counseling "
+     "for her in chula vista", "ask_relapse"),
+    ("where can i get tested for stds w/o my mom finding out. im in oakland", "faq"),
+    ("we're in east oakland. need somewhere she can go today", "ask_suspect_what_to_do"),
+    ("and drop-in centers near compton for when they AWOL", "faq"),
+])
+def test_a_kind_of_help_asked_for_at_a_place_is_a_search(text: str, intent: str):
+    assert intent_after(text, intent) == "find_resource"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("is there a curfew at the shelter in oakland", "ask_shelter_life"),  # about a program, answered first
+    ("we moved to fresno last year and she has been in counseling since", "ask_youth_returned"),  # no ask
+    ("looking for counseling for her", "ask_relapse"),  # no place: the form asks
+    # found by the review: a negation, a privacy question, a worry
+    ("no i dont need a shelter in fresno", "deny"),
+    ("stop i dont need a shelter in fresno anymore", "stop_form"),
+    ("will the clinic in oakland tell my mom if i need birth control", "ask_confidentiality"),
+    ("will i get in trouble if i need a shelter in fresno, im on probation", "ask_in_trouble"),
+    ("she came back from la and needs a doctor, what do i say to her", "ask_youth_returned"),
+])
+def test_other_messages_keep_their_intent(text: str, intent: str):
+    assert intent_after(text, intent) == intent
