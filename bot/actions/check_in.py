@@ -39,7 +39,7 @@ _SAFE_INTENTS = {"affirm", "say_safe"}
 
 
 _PLAINLY_NOT = re.compile(r"^(?:no+|nope|nah|not really|no i'?m not|no im not|i'?m not|im not|not safe|"
-                          r"i'?m not safe|im not safe|no not safe|no i am not|i am not|i am not safe)\b[.!]*",
+                          r"i'?m not safe|im not safe|no not safe|no i am not|i am not|i am not safe)[.!]*$",
                           re.IGNORECASE)
 
 
@@ -56,7 +56,8 @@ def read_answer(text: str | None, intent: str | None) -> str:
     said = (text or "").strip().lower().replace("\u2019", "'")
     if _SAFE.match(said):
         return SAFE
-    if intent in _SAFE_INTENTS and not re.search(r"\b(?:not|no|idk|kinda|sort of|maybe|dunno|guess)\b", said):
+    if intent in _SAFE_INTENTS and not re.search(r"\b(?:not|no|nope|nah|idk|kinda|sort of|maybe|dunno|guess)\b",
+                                                 said):
         return SAFE
     return NOT_SAFE
 

@@ -116,7 +116,7 @@ class ActionEscalate(Action):
         if not risk.get("escalates"):
             dispatcher.utter_message(response="utter_crisis_numbers")
             return []
-        first_time = not advocate_alerted_lately(tracker)
+        first_time = not escalated_lately(tracker)  # also when nobody could be paged: ask once, not every time
         await escalate(dispatcher, tracker, risk["level"], list(risk.get("categories") or []))
         need = then_the_need(tracker)
         if need:
@@ -127,21 +127,13 @@ class ActionEscalate(Action):
             return answered
         categories = set(risk.get("categories") or [])
         if (first_time and risk.get("level") == "high" and not tracker.active_loop and not _adult(tracker)
-                and (THIRD_PARTY not in categories or _FIRST_PERSON.search(message_text(tracker)))):
+                and THIRD_PARTY not in categories):
             # After a young person tells us about danger to themselves, the first thing to know is whether they
             # are safe now (an unsure answer tells the advocate as much; a "yes" is thanked). Not after danger
             # now ("he won't let me leave"): the reply already says call 911, and the answer is known.
             return [SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", True),
                     FollowupAction("check_in_form")]
         return []
-
-
-# About themselves: "my mom makes me sleep with her boyfriends friends for rent" is also read as third party.
-_FIRST_PERSON = re.compile(r"\b(?:me|i|im|i'm|myself)\b", re.IGNORECASE)
-
-
-def message_text(tracker: Tracker) -> str:
-    return str((tracker.latest_message or {}).get("text") or "")
 
 
 def _adult(tracker: Tracker) -> bool:

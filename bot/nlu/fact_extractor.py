@@ -95,7 +95,9 @@ _SEARCH_INTENTS = {"need_shelter", "need_food", "need_health", "find_resource", 
 # Questions about what a program is like, or about a kind of program Harbor answers first, keep their answer.
 _KEEPS_ITS_ANSWER = {"ask_shelter_life", "ask_jobs_school", "ask_records", "ask_boys_services",
                      "ask_lgbtq_services", "need_someone_to_talk", "ask_caregiver_support", "ask_confidentiality",
-                     "ask_in_trouble", "ask_youth_returned", "ask_how_to_talk", "deny", "stop_form", "more", "menu"}
+                     "ask_in_trouble", "ask_youth_returned", "ask_how_to_talk", "deny", "stop_form", "more", "menu",
+                     # danger keeps its rule (the crisis reply, then the search): never a search alone
+                     "in_danger_now", "self_harm", "disclose_exploitation", "report_missing", "risk_check_in"}
 # "no i dont need a shelter in fresno", "will the clinic in oakland tell my mom if i need birth control"
 _NOT_A_REQUEST = re.compile(r"\b(?:no|dont|don'?t|do not|never)\s+(?:\w+\s+){0,2}(?:need|want|looking)\b|"
                             r"\b(?:stop|anymore|nvm|tell my|call my)\b", re.IGNORECASE)

@@ -140,6 +140,7 @@ def test_after_a_youths_first_disclosure_harbor_asks_if_they_are_safe_right_now(
     adult = _risky_tracker(risk, "caregiver-1")
     adult.slots["role"] = "caregiver"
     third = _risky_tracker({**risk, "categories": ["exploitation", "third_party"]}, "friend-1")
+    third.latest_message["text"] = "i think my friend is being trafficked"  # "i", but about someone else
     in_a_form = _risky_tracker(risk, "youth-2")
     in_a_form.active_loop = {"name": "resource_form"}
     danger_now = _risky_tracker({**risk, "level": "imminent", "categories": ["imminent_danger"]}, "youth-3")

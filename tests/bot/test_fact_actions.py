@@ -320,5 +320,15 @@ def test_a_plain_no_to_are_you_safe_is_danger_now_and_an_unsure_answer_is_high()
 
     for answer in ("no", "No.", "nope", "im not", "i'm not safe", "no im not", "nah"):
         assert not_safe_level(answer) == "imminent", answer
-    for answer in ("idk", "kinda", "do any of them take just girls", "not sure", "nothing happened"):
+    for answer in ("idk", "kinda", "do any of them take just girls", "not sure", "nothing happened",
+                   # found by the second review: a negation that starts an unsure or safe answer
+                   "im not sure", "no idea", "not really sure", "no im fine", "i am not alone",
+                   "i'm not the one in danger, its my friend"):
         assert not_safe_level(answer) == "high", answer
+
+
+def test_nope_or_nah_is_never_read_as_safe():
+    from bot.actions.check_in import NOT_SAFE, read_answer
+
+    for answer in ("nope", "nah im good", "nah"):
+        assert read_answer(answer, "say_safe") == NOT_SAFE, answer

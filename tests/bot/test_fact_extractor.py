@@ -38,6 +38,9 @@ def test_a_kind_of_help_asked_for_at_a_place_is_a_search(text: str, intent: str)
     ("will the clinic in oakland tell my mom if i need birth control", "ask_confidentiality"),
     ("will i get in trouble if i need a shelter in fresno, im on probation", "ask_in_trouble"),
     ("she came back from la and needs a doctor, what do i say to her", "ask_youth_returned"),
+    # danger keeps its rule, so the crisis reply comes first (found by the second review)
+    ("idk where to sleep tonight hes gonna find me in modesto", "in_danger_now"),
+    ("i need a shelter in fresno tonight i dont want to be alive anymore", "self_harm"),
 ])
 def test_other_messages_keep_their_intent(text: str, intent: str):
     assert intent_after(text, intent) == intent
