@@ -14,8 +14,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.escalation import escalate, escalated_lately, then_the_need, then_the_question
-from bot.actions.facts import ROLE_BY_INTENT, full_intent
+from bot.actions.escalation import escalate, escalated_lately, is_adult, then_the_need, then_the_question
+from bot.actions.facts import full_intent
 from bot.actions.questions import asks_a_question, is_question_intent
 from bot.actions.resources import INTENT_CATEGORY, start_search_events
 from bot.answer_search import response_for
@@ -86,17 +86,6 @@ def said_safe_since_check_in(tracker: Tracker) -> bool:
     return False
 
 
-def _adult(tracker: Tracker) -> bool:
-    """Said in their words, else known from before, else implied by what the worrying message asks
-    ("she keeps going back to him, what do we do" asks what only a caregiver asks)."""
-    said = [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "role"]
-    role = said[0] if said else tracker.get_slot("role")
-    if role is None:
-        asked = (tracker.latest_message.get("risk") or {}).get("classifier_intent")
-        role = ROLE_BY_INTENT.get(asked or "")
-    return role in ("caregiver", "provider")
-
-
 def _concern_categories(tracker: Tracker) -> list[str]:
     for event in reversed(tracker.events):
         if event.get("event") != "user":
@@ -111,7 +100,7 @@ def _not_safe_categories(tracker: Tracker) -> list[str]:
     """"Are you safe right now?" asks about the person themselves: a youth's unsure answer is about their
     own danger, even when the worrying message read to the classifier as about someone else."""
     categories = _concern_categories(tracker) or ["imminent_danger"]
-    if not _adult(tracker):
+    if not is_adult(tracker):
         categories = [c for c in categories if c != "third_party"] or ["imminent_danger"]
     return categories
 
@@ -134,7 +123,7 @@ class ActionCheckIn(Action):
             await escalate(dispatcher, tracker, "high", _concern_categories(tracker) or ["imminent_danger"])
             # "She's 17 and we're in Fresno. Does she count as missing...?": escalated, and still answered.
             return then_the_need(tracker) or then_the_question(dispatcher, tracker, domain)
-        if _adult(tracker):
+        if is_adult(tracker):
             # A caregiver's or provider's worry is about a young person, not their own safety right now:
             # answer what they asked (a page would have gone out had the message escalated).
             return answer_as(asked, dispatcher, tracker, domain)

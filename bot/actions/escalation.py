@@ -126,7 +126,7 @@ class ActionEscalate(Action):
         if answered or len(dispatcher.messages) > said:
             return answered
         categories = set(risk.get("categories") or [])
-        if (first_time and risk.get("level") == "high" and not tracker.active_loop and not _adult(tracker)
+        if (first_time and risk.get("level") == "high" and not tracker.active_loop and not is_adult(tracker)
                 and THIRD_PARTY not in categories):
             # After a young person tells us about danger to themselves, the first thing to know is whether they
             # are safe now (an unsure answer tells the advocate as much; a "yes" is thanked). Not after danger
@@ -136,7 +136,7 @@ class ActionEscalate(Action):
         return []
 
 
-def _adult(tracker: Tracker) -> bool:
+def is_adult(tracker: Tracker) -> bool:
     """Said in their words, else known from before, else implied by what the message asks ("my 14 year old is
     being sold": a parent's words)."""
     from bot.actions.facts import ROLE_BY_INTENT
