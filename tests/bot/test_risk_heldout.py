@@ -1,5 +1,5 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent one (tests/risk/heldout_2026-12-07p.tsv), written by someone who saw neither the rules
+the independent one (tests/risk/heldout_2026-12-07q.tsv), written by someone who saw neither the rules
 nor the data, and used once per change."""
 
 from __future__ import annotations
@@ -15,22 +15,22 @@ from bot.nlu.risk import patterns as p
 from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07p.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07q.tsv"
 NEAR = 0.85
 
 
-# Set p (set n went to training: rules changed after its measurement, on a review), written by an independent
-# writer who saw neither rules nor data; 20 of 330 lines within 0.85 of training data, rule phrases or another
-# line of the set removed by rule before first use (not by score), then measured once on the shipped model.
-# Floors are that measurement less one message per category: recall (right category) abuse 0.929, exploitation
-# 0.833, imminent_danger 0.952, self_harm 0.897, third_party 0.907; false escalations 0.049 (5 of 102). Paged or
-# asked: 0.952, 0.976, 1.000, 0.923, 0.977; 0.088 false alarms. Not every goal is met: README, "Risk numbers".
-HELD_OUT_FLOORS = {"abuse": 0.904, "exploitation": 0.809, "imminent_danger": 0.928, "self_harm": 0.871,
-                   "third_party": 0.883}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.059
-CHECK_IN_FLOORS = {"abuse": 0.928, "exploitation": 0.952, "imminent_danger": 0.976, "self_harm": 0.897,
-                   "third_party": 0.953}
-CHECK_IN_MAX_FALSE = 0.099
+# Set q (set p went to training: it was added in the same change as rules and training data), written by an
+# independent writer who saw neither rules nor data; 21 of 330 lines within 0.85 of training data, rule phrases or
+# another line of the set removed by rule before first use (not by score), then measured once on the shipped model.
+# Floors are that measurement less one message per category: recall (right category) abuse 1.000, exploitation
+# 0.932, imminent_danger 0.977, self_harm 0.974, third_party 0.933; false escalations 0.052 (5 of 96). Paged or
+# asked: 1.000, 0.977, 1.000, 1.000, 1.000; 0.115 false alarms. Not every goal is met: README, "Risk numbers".
+HELD_OUT_FLOORS = {"abuse": 0.976, "exploitation": 0.909, "imminent_danger": 0.954, "self_harm": 0.947,
+                   "third_party": 0.911}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.063
+CHECK_IN_FLOORS = {"abuse": 0.976, "exploitation": 0.954, "imminent_danger": 0.977, "self_harm": 0.973,
+                   "third_party": 0.977}
+CHECK_IN_MAX_FALSE = 0.125
 
 
 def _plain(text: str) -> str:
@@ -69,10 +69,10 @@ def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(
     text = " ".join(header).lower()
     assert re.search(r"written \d{4}-\d\d-\d\d", text) and "independent writer" in text
     assert "once per change" in text and "never tuned on" in text
-    assert len(load_set(HELD_OUT)) >= 305  # set p: 310 after near-copies went
+    assert len(load_set(HELD_OUT)) >= 305  # set q: 309 after near-copies went
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["p"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["q"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -80,7 +80,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["p"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["q"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""
