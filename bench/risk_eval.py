@@ -205,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         classifier = live_classifier()
         print(f"classifier: {classifier.validation.describe()}" if classifier else "")
-        shown = str(args.set.relative_to(PROJECT_ROOT) if args.set.is_absolute() else args.set)
+        inside = args.set.is_absolute() and args.set.is_relative_to(PROJECT_ROOT)
+        shown = str(args.set.relative_to(PROJECT_ROOT) if inside else args.set)
         report = render(results, shown)
         print(report.split("\nmissed:")[0].split("\nfalse escalations:")[0] if args.no_misses else report)
     return 0

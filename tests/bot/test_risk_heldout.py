@@ -1,6 +1,6 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent one (tests/risk/heldout_2026-12-07q.tsv), written by someone who saw neither the rules
-nor the data, and used once per change."""
+the independent ones (tests/risk/heldout_2026-12-07q.tsv and heldout_2026-12-07r.tsv), each written by
+someone who saw neither the rules nor the data, and used once per change."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07q.tsv"
+HELD_OUT_R = ROOT / "tests" / "risk" / "heldout_2026-12-07r.tsv"
 NEAR = 0.85
 
 
@@ -31,6 +32,14 @@ HELD_OUT_MAX_FALSE_ESCALATION = 0.063
 CHECK_IN_FLOORS = {"abuse": 0.976, "exploitation": 0.954, "imminent_danger": 0.977, "self_harm": 0.973,
                    "third_party": 0.977}
 CHECK_IN_MAX_FALSE = 0.125
+
+# Set r, by a second independent writer (31 of 330 lines removed as near-copies by rule), measured once on the
+# same shipped risk layer as set q with nothing changed in between: recall abuse 0.974, exploitation 0.976,
+# imminent_danger 0.955, self_harm 0.972, third_party 0.977; false escalations 0.096 (9 of 94). Floors are that
+# less one message per category.
+R_FLOORS = {"abuse": 0.948, "exploitation": 0.952, "imminent_danger": 0.931, "self_harm": 0.944,
+            "third_party": 0.954}
+R_MAX_FALSE_ESCALATION = 0.107
 
 
 def _plain(text: str) -> str:
@@ -64,15 +73,16 @@ def _near_copies(evaluation: list[str], others: list[str]) -> list[tuple[str, st
     return found
 
 
-def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used():
-    header = [line for line in HELD_OUT.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+@pytest.mark.parametrize(("held_out", "size"), [(HELD_OUT, 309), (HELD_OUT_R, 299)], ids=["q", "r"])
+def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(held_out: Path, size: int):
+    header = [line for line in held_out.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     text = " ".join(header).lower()
     assert re.search(r"written \d{4}-\d\d-\d\d", text) and "independent writer" in text
     assert "once per change" in text and "never tuned on" in text
-    assert len(load_set(HELD_OUT)) >= 305  # set q: 309 after near-copies went
+    assert len(load_set(held_out)) == size  # the lines left after near-copies went, none taken out since
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["q"])
+@pytest.mark.parametrize("held_out", [HELD_OUT, HELD_OUT_R], ids=["q", "r"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -80,7 +90,8 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["q"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION),
+    (HELD_OUT_R, R_FLOORS, R_MAX_FALSE_ESCALATION)], ids=["q", "r"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""
