@@ -1,4 +1,4 @@
-"""Read a person's replies in the resource search: kind of help, place, age. No Rasa imports."""
+"""Read a person's replies in the resource search: kind of help and place. No Rasa imports."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ ANY = "any"
 _NO_ANSWER_WORDS = re.compile(r"^(no|nope|nah|no\s*thanks?|n/?a|anywhere|statewide|nowhere|no\s*where|unknown)[.!]*$",
                               re.IGNORECASE)
 _ANY_WORDS = re.compile(r"^(any|anything|all|everything|idk|not\s*sure|whatever|dunno)[.!]*$", re.IGNORECASE)
-_AGE = re.compile(r"^\D{0,20}?(\d{1,3})\s*(yo|y/?o|yrs?|years?(\s*old)?|)\D{0,10}$", re.IGNORECASE)
 
 
 def is_skip(text: str | None) -> bool:
@@ -26,20 +25,3 @@ def read_category(text: str | None) -> str | None:
         return ANY
     category = category_for(text)
     return category.code if category else None
-
-
-class BadAge(ValueError):
-    pass
-
-
-def read_age(text: str | None) -> int | str:
-    """An age 0-120, SKIP, or BadAge."""
-    if not text or is_skip(text):
-        return SKIP
-    match = _AGE.match(text.strip())
-    if match is None or re.search(r"-\s*\d", text):
-        raise BadAge(text)
-    age = int(match.group(1))
-    if not 0 < age <= 120:
-        raise BadAge(text)
-    return age

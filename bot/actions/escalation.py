@@ -139,13 +139,13 @@ class ActionEscalate(Action):
 def is_adult(tracker: Tracker) -> bool:
     """Said in their words, else known from before, else implied by what the message asks ("my 14 year old is
     being sold": a parent's words)."""
-    from bot.actions.facts import ROLE_BY_INTENT
+    from bot.actions.facts import implied_role
 
     message = tracker.latest_message or {}
     said = [e.get("value") for e in message.get("entities") or [] if e.get("entity") == "role"]
     role = said[0] if said else tracker.get_slot("role")
     if role is None:
-        role = ROLE_BY_INTENT.get((message.get("risk") or {}).get("classifier_intent") or "")
+        role = implied_role(message)
     return role in ("caregiver", "provider")
 
 
@@ -157,6 +157,10 @@ def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
     asked = (message.get("risk") or {}).get("classifier_intent") or ""
     # report_missing is not asked: a missing child's escalation reply is that answer already.
     if asked in ANSWERED_BY_THE_ESCALATION or not is_question_intent(asked):
+        return []
+    if not asks_a_question(message.get("text")) and not is_adult(tracker):
+        # A young person's "i dont see the point anymore. everything i make goes back to him" reads like a
+        # question about going back, but asks nothing: an answer to it would talk past them.
         return []
     if asked == "faq" and not asks_a_question(message.get("text")):
         # The response selector picks some answer for any message; after danger, only a question gets one
@@ -182,6 +186,9 @@ def then_the_need(tracker: Tracker) -> list[dict[str, Any]]:
     if "place" in said and tracker.get_slot("known_help"):
         # Mid-search, a new place ("my cousin drove me to stockton"): the search they were doing, there.
         return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
+    if "age" in said and tracker.get_slot("known_help") and _WHAT_ABOUT_FOR.search(message.get("text") or ""):
+        # "What about for his little sister, she's 12": the same kind of help, for her age.
+        return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
     categories = set((message.get("risk") or {}).get("categories") or [])
     if "place" in said and EXPLOITATION in categories and _ASKS_WHAT_IS_THERE.search(message.get("text") or ""):
         # "my client just disclosed her cousin sells her. what do u have in bakersfield": programs for
@@ -191,6 +198,7 @@ def then_the_need(tracker: Tracker) -> list[dict[str, Any]]:
     return []
 
 
+_WHAT_ABOUT_FOR = re.compile(r"^\W*(?:and |ok |okay |also )?(?:what|how) about (?:for )?", re.IGNORECASE)
 _ASKS_WHAT_IS_THERE = re.compile(r"\b(?:what do (?:you|u) have|what(?:'s| is) (?:there|available)|any (?:programs?|"
                                  r"services?|resources?|help)|who (?:can|could) help|where can (?:i|we|she|he) "
                                  r"(?:get|find|refer))\b", re.IGNORECASE)

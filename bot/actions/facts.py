@@ -51,10 +51,20 @@ def full_intent(message: dict[str, Any]) -> str | None:
 def implied_role(message: dict[str, Any]) -> str | None:
     """What only an adult asks implies one. A worrying message's intent is the risk layer's
     (risk_check_in, a disclosure): what the classifier read in it is kept beside the risk."""
+    if _ONLY_OF_THEMSELVES.search(message.get("text") or "") and not _OF_SOMEONE_ELSE.search(message.get("text") or ""):
+        # "i dont see the point anymore. everything i make goes back to him": read as a question about going
+        # back, but said of themselves; a caregiver's variant of the reply would talk past them.
+        return None
     asked = ((message.get("risk") or {}).get("classifier_intent") or "")
     if asked == "faq":
         asked = full_intent({**message, "intent": {"name": "faq"}}) or ""
     return ROLE_BY_INTENT.get(full_intent(message) or "") or ROLE_BY_INTENT.get(asked)
+
+
+_ONLY_OF_THEMSELVES = re.compile(r"\b(?:i|im|i'm|me|my|myself)\b", re.IGNORECASE)
+# "him" is left out: in a young person's words he is often the one exploiting them.
+_OF_SOMEONE_ELSE = re.compile(r"\b(?:she|he|they|she's|he's|shes|hes|her|his|their|them|our|kids?|child|children|"
+                              r"daughter|son|student|client|youth|teens?)\b", re.IGNORECASE)
 
 
 class ActionValidateSlotMappings(ValidationAction):

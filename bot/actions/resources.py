@@ -12,12 +12,13 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from bot.actions.program_questions import ANSWER as PROGRAM_ANSWER
 from bot.actions.program_questions import is_program_question
 from harbor.core.db import session_scope
-from resources_db.answers import ANY, SKIP, BadAge, is_skip, read_age, read_category
+from resources_db.answers import ANY, SKIP, is_skip, read_category
 from resources_db.categories import BY_CODE, SPANISH_LABELS
 from resources_db.places import Place, PlaceNotFound, resolve
 from resources_db.present import format_hit, format_hit_es
@@ -67,8 +68,10 @@ def start_search_events(tracker: Tracker, intent: str | None = None) -> list[dic
     category = INTENT_CATEGORY.get(intent) or _said(tracker, "help")
     if category is None and intent == "find_resource":
         category = read_category(tracker.latest_message.get("text"))
-    if category is None and intent in ("inform", "find_resource"):
-        category = tracker.get_slot("known_help")  # "help me find somewhere to stay", then a place
+    if category is None and (intent in ("inform", "find_resource")
+                             or _ALREADY_SAID.search(tracker.latest_message.get("text") or "")):
+        # "help me find somewhere to stay", then a place; "i already said fresno why r u asking me where"
+        category = tracker.get_slot("known_help")
     if category:
         events.append(SlotSet("resource_category", category))
     place = _said(tracker, "place") or tracker.get_slot("known_place")
@@ -127,29 +130,12 @@ class ValidateResourceForm(FormValidationAction):
                 events.append(SlotSet(slot, value))
         return events
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
-        # The database is read in a worker thread: the action server's event loop serves everyone else.
-        if "resource_age" in domain_slots and not await asyncio.to_thread(self._age_matters, tracker):
-            return [slot for slot in domain_slots if slot != "resource_age"]
-        return list(domain_slots)
-
-    @staticmethod
-    def _age_matters(tracker: Tracker) -> bool:
-        """Ask the age only when some of the answers depend on it."""
-        category, place = tracker.get_slot("resource_category"), tracker.get_slot("resource_place")
-        if not category or not place:
-            return False
-        try:
-            with session_scope() as session:
-                hits = search(session, _query(category, place)).hits
-        except ValueError as error:  # PlaceNotFound, SearchError: their sentences quote the person's words
-            log.warning("resource search refused while deciding whether to ask the age (%s)", type(error).__name__)
-            return False
-        except Exception:  # the search itself will report it; don't ask questions we can't use
-            log.exception("resource search failed while deciding whether to ask the age")
-            return False
-        return any(hit.minimum_age is not None or hit.maximum_age is not None for hit in hits)
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> dict[str, Any]:
+        """The form asks for what is missing itself: left to Rasa's FormAction, the message that started the
+        search ("FIND") is read as the answer to its first question."""
+        missing = (slot for slot in self.domain_slots(domain) if tracker.slots.get(slot) is None)
+        return SlotSet(REQUESTED_SLOT, next(missing, None))
 
     def validate_resource_category(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -182,29 +168,12 @@ class ValidateResourceForm(FormValidationAction):
         try:
             resolve(text)
         except PlaceNotFound as error:
+            if _answered_instead(dispatcher, tracker, domain):
+                # "is what i type here private", asked where they are: answered, then the place asked again.
+                return {"resource_place": None}
             dispatcher.utter_message(response="utter_resource_place_unknown", reason=str(error))
             return {"resource_place": None}
         return {"resource_place": text[:80]}
-
-    def validate_resource_age(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        said = _said(tracker, "age")
-        if said is None and isinstance(value, str) and _ALREADY_SAID.search(value):
-            said = tracker.get_slot("known_age")
-        if said:
-            return {"resource_age": said}
-        try:
-            age = read_age(value if isinstance(value, str) else None)
-        except BadAge:
-            answer = PROGRAM_ANSWER if is_program_question(value if isinstance(value, str) else None) else None
-            if answer is None:
-                moved_on = _moved_on_from_the_age(dispatcher, tracker, domain)
-                if moved_on is not None:
-                    return moved_on
-            dispatcher.utter_message(response=answer or "utter_resource_age_invalid")
-            return {"resource_age": None}
-        return {"resource_age": str(age)}
-
 
 class ActionSearchResources(Action):
     def name(self) -> str:
@@ -242,6 +211,12 @@ class ActionSearchResources(Action):
             else:
                 where = f"near {place.label}" if place else "statewide and national"
             dispatcher.utter_message(response="utter_resource_results", what=what, where=where)
+            if category == "medical" and not spanish and _worried_who_will_know(tracker):
+                dispatcher.utter_message(response="utter_resource_health_private")
+            if is_program_question(tracker.latest_message.get("text")):
+                # "what about birth control too. and does it cost money": the search, and the honest answer
+                # that each program sets its own rules.
+                dispatcher.utter_message(response=PROGRAM_ANSWER)
             if wider is not None and any(hit.scope == LOCAL for hit in hits):
                 dispatcher.utter_message(response="utter_resource_none_affirming_near")
             if place and not any(hit.scope == LOCAL for hit in hits):
@@ -256,7 +231,24 @@ class ActionSearchResources(Action):
             dispatcher.utter_message(text=message)
         rest = messages[PAGE_SIZE:PAGE_SIZE + MAX_KEPT]
         dispatcher.utter_message(response="utter_resource_more_prompt" if rest else "utter_resource_end")
-        return [*reset, SlotSet("resource_more", rest or None), remembered, *_check_in_after(tracker)]
+        check_in = _check_in_after(tracker)
+        if not check_in and _age_would_narrow(tracker, hits):
+            dispatcher.utter_message(response="utter_resource_age_after")
+        # What they searched for is remembered like a need they said: "anything closer in moreno valley", "what
+        # about for his sister, she's 12" and "i already said fresno" search for it again.
+        kept = [SlotSet("known_help", category)] if category and category != ANY else []
+        return [*reset, SlotSet("resource_more", rest or None), remembered, *kept, *check_in]
+
+
+# "can i get tested for stds without my foster mom knowing": who will find out is part of what they asked.
+_WHO_WILL_KNOW = re.compile(r"\b(?:without (?:\w+ ){0,3}(?:knowing|finding out|find out|know)|private|privately|"
+                            r"confidential|secret|(?:tell|call) my (?:mom|dad|parents?|foster)|find out)\b",
+                            re.IGNORECASE)
+
+
+def _worried_who_will_know(tracker: Tracker, messages: int = 3) -> bool:
+    said = [e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "user"][:messages]
+    return any(_WHO_WILL_KNOW.search(text) for text in said)
 
 
 def _without_affirming_only(query: SearchQuery, hits: list) -> SearchQuery | None:
@@ -290,23 +282,11 @@ def _answered_instead(dispatcher: CollectingDispatcher, tracker: Tracker, domain
     return True
 
 
-def _moved_on_from_the_age(dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: DomainDict) -> dict[str, Any] | None:
-    """The age is optional. Asked it, someone who names another kind of help or place ("and drop-in centers
-    near compton") gets that search, and someone who asks a question Harbor answers ("what are the red
-    flags") gets the answer and then the results, without their age, instead of "That doesn't look like an
-    age" and the question again."""
-    kind, place = _said(tracker, "help"), _said(tracker, "place")
-    if kind or place:
-        changed: dict[str, Any] = {"resource_age": SKIP}
-        if kind:
-            changed["resource_category"] = kind
-        if place:
-            changed["resource_place"] = place
-        return changed
-    if _answered_instead(dispatcher, tracker, domain):
-        return {"resource_age": SKIP}
-    return None
+def _age_would_narrow(tracker: Tracker, hits: list) -> bool:
+    """Some of what was shown takes only certain ages and the age is not known (SKIP is an answer)."""
+    if tracker.get_slot("resource_age") or tracker.get_slot("known_age"):
+        return False
+    return any(hit.minimum_age is not None or hit.maximum_age is not None for hit in hits)
 
 
 def _check_in_after(tracker: Tracker) -> list[dict]:

@@ -29,6 +29,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.actions.questions import asks_a_question
 from bot.nlu.facts import facts
 from bot.nlu.language import SPANISH, language_of, looks_spanish, spanish_intent
 
@@ -80,6 +81,8 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
                 message.set(INTENT_RANKING_KEY, [prediction], add_to_output=True)
             elif _asks_for_programs_there(text, entities, _intent_name(message)):
                 _search_first(message)
+            elif _plain_question(text, message, entities):
+                _read_as(message, _plain_question(text, message, entities) or "")
         return messages
 
 
@@ -87,6 +90,8 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
 # her in chula vista"), is a search whatever else it says; the risk detector still overrides it when the
 # message is dangerous, and the search then follows the crisis reply.
 _ASKS = re.compile(r"\b(?:looking for|look for|need|needs|find|where (?:can|do|does|is|are|should)|"
+                   r"can (?:i|we|she|he) (?:get|see|go)|send (?:her|him|them)|(?:see|talk to) a|"
+                   r"what'?s (?:near|around|in)|whats (?:near|around|in)|"
                    r"is there (?:a|an|any|somewhere|anywhere|someone|somebody|anyone|anybody)\b|are there|"
                    r"know (?:of|any)|recommend|refer (?:her|him|them|me)|any (?:\w+ ){0,2}(?:near|in|around)\b|"
                    r"(?:centers?|programs?|places?|services?|shelters?|clinics?|beds?|groups?) (?:near|around)\b)",
@@ -103,15 +108,67 @@ _NOT_A_REQUEST = re.compile(r"\b(?:no|dont|don'?t|do not|never)\s+(?:\w+\s+){0,2
                             r"\b(?:stop|anymore|nvm|tell my|call my)\b", re.IGNORECASE)
 
 
+# Without a place in the message, only words that plainly ask where to take someone: "where can I send her for a
+# full exam", "whats a drop in she could use tmrw" (the search asks the place, or uses the one already said).
+_ASKS_WHERE = re.compile(r"\b(?:where (?:can|could|should|do) (?:i|we|she|he|they) (?:send|take|get|find|go)|"
+                         r"(?:find|get) (?:me|her|him|us|them) (?:a|an|some|somewhere)|"
+                         r"what'?s an? [\w -]{1,20} (?:she|he|i|we|they) (?:could|can) (?:use|go to))\b", re.IGNORECASE)
+
+
 def _asks_for_programs_there(text: str, entities: list[dict[str, Any]], intent: str | None) -> bool:
     said = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities}
-    return ("place" in said and "help" in said and intent not in _SEARCH_INTENTS | _KEEPS_ITS_ANSWER
-            and bool(_ASKS.search(text)) and not _NOT_A_REQUEST.search(text))
+    if "help" not in said or intent in _SEARCH_INTENTS | _KEEPS_ITS_ANSWER or _NOT_A_REQUEST.search(text):
+        return False
+    return bool(_ASKS.search(text)) if "place" in said else bool(_ASKS_WHERE.search(text))
+
+
+# Questions the classifier had no confident answer for, in words that leave no doubt about what is asked.
+_PLAIN_QUESTIONS = [
+    ("faq/phone_checked", re.compile(r"\b(?:goes|go|going|looks|look|checks|check|reads|read) (?:thru|through|in|at) "
+                                     r"my phone\b", re.IGNORECASE)),
+    ("ask_confidentiality", re.compile(
+        r"\bis (?:this|it|what i (?:type|say|text|write)(?: here)?|this (?:chat|convo|conversation|app|text line))\s+"
+        r"(?:really\s+)?(?:private|confidential|anonymous)\b", re.IGNORECASE)),
+    ("ask_boys_services", re.compile(
+        r"\b(?:take|takes|accept|accepts|help|helps|serve|serves|work with|for)\s+(?:\w+\s+)?(?:dudes|guys|boys|males|"
+        r"young men|a (?:boy|guy|dude))\b", re.IGNORECASE)),
+]
+_SURE_ENOUGH = 0.6
+# The response selector picks some answer for anything: its pick is the weakest reading there is.
+_WEAK_READINGS = {"faq", "nlu_fallback", "out_of_scope"}
+
+
+def _plain_question(text: str, message: Message, entities: list[dict[str, Any]]) -> str | None:
+    intent = message.get(INTENT) or {}
+    sure = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0) >= _SURE_ENOUGH
+    if (sure and intent.get(INTENT_NAME_KEY) not in _WEAK_READINGS) or not asks_a_question(text):
+        return None
+    if any(e.get(ENTITY_ATTRIBUTE_VALUE) == "caregiver_support" for e in entities):
+        return "ask_caregiver_support"  # "we are wiped out. is there respite or support for us"
+    return next((name for name, pattern in _PLAIN_QUESTIONS if pattern.search(text)), None)
 
 
 def _search_first(message: Message) -> None:
-    prediction = {INTENT_NAME_KEY: "find_resource", PREDICTED_CONFIDENCE_KEY: 1.0}
+    _read_as(message, "find_resource")
+
+
+def _read_as(message: Message, intent: str) -> None:
+    if intent.startswith("faq/"):
+        _answer_from_the_selector(message, intent)
+        return
+    prediction = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
     ranking = [prediction, *[r for r in message.get(INTENT_RANKING_KEY) or []
-                             if r.get(INTENT_NAME_KEY) != "find_resource"]]
+                             if r.get(INTENT_NAME_KEY) != intent]]
     message.set(INTENT, prediction, add_to_output=True)
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def _answer_from_the_selector(message: Message, key: str) -> None:
+    """A long-tail question ("faq/phone_checked") answered the way Rasa answers the response selector's pick."""
+    prediction = {INTENT_NAME_KEY: "faq", PREDICTED_CONFIDENCE_KEY: 1.0, "full_retrieval_intent_name": key}
+    message.set(INTENT, prediction, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [prediction], add_to_output=True)
+    selector = dict(message.get("response_selector") or {})
+    chosen = {"intent_response_key": key, "utter_action": f"utter_{key}", "confidence": 1.0, "responses": []}
+    selector["faq"] = {**(selector.get("faq") or {}), "response": chosen}
+    message.set("response_selector", selector, add_to_output=True)

@@ -29,10 +29,11 @@ SHORT_NAMES = {
     "hollywood": "los angeles", "the valley": "fresno", "central valley": "fresno", "the ie": "riverside",
     "inland empire": "riverside", "long beach": "long beach", "skid row": "los angeles",
     "la county": "los angeles", "l.a county": "los angeles", "l.a": "los angeles", "s.f": "san francisco",
+    "slo": "san luis obispo", "paso": "paso robles",
 }
 # City names that are also first names or everyday words in texts.
 _NEEDS_PREPOSITION = {"tracy", "davis", "lincoln", "sherman", "maxwell", "chester", "nelson", "dixon",
-                      "ross", "winton", "newman", "avery", "colton", "grover", "san", "la", "oak", "sd",
+                      "ross", "winton", "newman", "avery", "colton", "grover", "san", "la", "oak", "sd", "paso",
                       "the valley", "the bay", "sac", "clay", "graton", "taft", "keyes", "weldon"}
 _PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?|live in|stay in)\s+)$")
 # "what about LA?", "ok and SF": written in capitals (in a message that is not all capitals: "ESTOY EN LA
@@ -40,6 +41,10 @@ _PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?
 _CAPITALISED_SHORT = {"la", "l.a", "sf", "s.f"}
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|ok\s+|okay\s+)?(?:what|how)\s+about\s+$")
 _WORD = re.compile(r"[a-z0-9][a-z0-9.'-]*")
+_WHERE_THEY_ARE = re.compile(r"\b(?:we|i|im|i'm|we're|were|us)\b(?:\s+\w+){0,2}?\s+(?:in|at|near|from|around|by)\s+$|"
+                             r"\b(?:near|around|close to)\s+$|"
+                             # "those are in riverside, anything closer in moreno valley"
+                             r"\b(?:anything|any|something|somewhere|closer)\s+(?:\w+\s+)?(?:in|near|around|to)\s+$")
 
 _NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -73,6 +78,11 @@ _AGES = [
     re.compile(rf"\b(?:my|our|her|his|the)\s+(?:little |younger |older |big |baby |kid )?(?:sister|brother|sis|bro|"
                rf"cousin|oldest|youngest|eldest|older one|younger one)\s+(?:is|was just|just turned|turned)\s+"
                rf"(?:only\s+|just\s+)?{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
+    # "my nephew, 16, through monterey county", "my lil sis 17 lives w me", "my granddaughter 15 been gone"
+    re.compile(rf"\b(?:my|our|her|his)\s+(?:lil |little |younger |older |big |baby )?(?:{_CHILD_WORDS}|sister|brother|"
+               rf"sis|bro|cousin)\s*,?\s*{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
+    # "16. i aint going back to the group home": the answer to "how old are you?" opening a longer message
+    re.compile(rf"^\s*(1[0-9]|2[0-4])\s*[.,]\s+(?=[a-z]){_NOT_AN_AGE_AFTER}"),
     # "a girl maybe 15", "this boy about 16": a young person someone met, with a guessed age
     re.compile(rf"\b(?:a|this|one|some)\s+(?:girl|boy|kid|teen|youth|young (?:woman|man|person))\s+(?:maybe|about|"
                rf"around|like|prob|probably|who'?s|who is|age|aged)\s+{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
@@ -82,7 +92,7 @@ _AGES = [
 ]
 # "long beach. 17. i just want a bed": a number that is a sentence of its own, in a message that also names a
 # place or a need (not "its late, 11. cant sleep").
-_STANDALONE_NUMBER = re.compile(r"(?:^|[.;]\s+)(1[1-9]|2[0-4])\s*[.;!](?=\s)(?!\s*(?:min|mins|minutes?|hours?|hrs?|"
+_STANDALONE_NUMBER = re.compile(r"(?:^|[.;,]\s+)(1[1-9]|2[0-4])\s*[.;!](?=\s)(?!\s*(?:min|mins|minutes?|hours?|hrs?|"
                                 r"days?|weeks?|months?|miles?|dollars?|bucks|am|pm)\b)")
 # An age said of oneself comes first: "my little sister is 15 and i need a bed for both of us. im 18".
 _OF_THEMSELVES = re.compile(r"\b(?:i'?m|im|i am|i just turned|i turned|i'?m turning)\s+(?:only\s+|just\s+)?$")
@@ -108,7 +118,11 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"youth on my caseload|kids? on my caseload|mentee)\b")),
     (PROVIDER, re.compile(r"\b(?:i|we)\s+work\s+(?:at|with|for|in)\b|\bour (?:agency|program|clinic|school|unit)\b")),
     # "PO in kern county", "school nurse here": a title said first, the way professionals sign a text
+    # "16yo pt brought in by an adult 'cousin'": a clinician's shorthand
+    (PROVIDER, re.compile(r"\b\d{1,2}\s*(?:yo|y/o|f|m)\s+(?:pt|patient)\b")),
     (PROVIDER, re.compile(r"^\s*(?:(?:high |middle )?school (?:nurse|counselou?r|psych\w*|social worker)|po|csw|"
+                          r"(?:er|ed|icu|peds|pediatric|triage|charge|clinic|hospital|er triage) nurse|"
+                          r"(?:medical|hospital|clinical|county|cws|dcfs) social worker|"
                           r"(?:street )?outreach|"
                           r"probation officer|social worker|case ?worker|case manager|cps|outreach worker|"
                           r"therapist|clinician)\b(?:\s+here\b|\s+(?:in|at|for|with)\b|,|\.)"
@@ -124,6 +138,13 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "my 14 year old is being sold": a parent's words (not "my 20 year old boyfriend" or "my 14 year old sister")
     (CAREGIVER, re.compile(r"\b(?:my|our)\s+(?:1[0-9]|[2-9])\s*(?:yo|y/o|year old|year-old|yr old)\b(?!\s*(?:boyfriend|"
                            r"bf|girlfriend|gf|cousin|brother|sister|bro|sis|friend|homie|bestie|man|dude|guy|ex)\b)")),
+    # "foster dad in santa cruz.": a caregiver signing the text the way professionals do
+    (CAREGIVER, re.compile(r"^\s*(?:(?:foster|resource|adoptive|kinship) (?:mom|dad|parent|mother|father)s?|"
+                           r"grandma|grandpa|grandmother|grandfather)\b(?:\s+here\b|\s+(?:in|at|of|from)\b|,|\.)")),
+    # "my lil sis 17 lives w me now": a relative raising a young person
+    (CAREGIVER, re.compile(r"\b(?:my|our)\s+(?:lil |little |younger |baby )?(?:sis|sister|brother|bro|cousin|niece|"
+                           r"nephew|grandkid|granddaughter|grandson)\b[^.?!]{0,20}\b(?:lives?|living|stays?|staying|"
+                           r"moved in) (?:w|with) (?:me|us)\b")),
     # A foster parent's "my placement" is the child ("my new placement ran again"); a youth's is the home
     # ("i left my placement"), which the youth patterns below catch.
     (CAREGIVER, re.compile(r"\b(?:my|our) (?:new |current )?placement (?:is|has|keeps|kept|won'?t|ran|came|did|"
@@ -143,30 +164,43 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|place to (?:stay|sleep|crash|go)|somewhere to "
                                      r"(?:stay|sleep|crash|go)|where (?:to|can i) (?:sleep|stay)|housing|"
-                                     r"(?:somewhere|some ?place|a place) (?:i|we|she|he|they) can "
-                                     r"(?:go|stay|sleep|hide)|"
+                                     r"(?:somewhere|some ?place|a place|any ?place|any ?where) (?:i|we|she|he|they) "
+                                     r"(?:can|could) (?:go|stay|sleep|hide)|"
                                      r"any ?where (?:to|i can|we can) (?:sleep|stay|crash)|"
                                      r"(?:idk|don'?t know|dont know|no idea) where (?:to|i can|i should) "
                                      r"(?:sleep|stay|go tonight|go rn|go right now)|"
                                      r"no ?where to (?:sleep|stay|go tonight))\b")),
     ("food", re.compile(r"\b(?:food|meal|meals|hungry|groceries|food bank|food stamps|eat|starving)\b")),
-    ("medical", re.compile(r"\b(?:clinic|doctor|medical|health ?care|stds?|stis?|get tested|testing for|"
+    ("medical", re.compile(r"\b(?:clinic|doctor|medical(?! social worker)|health ?care|(?:full|medical|physical|"
+                           r"forensic|sane|health|wellness) exam|check ?-?ups?|stds?|stis?|get tested|testing for|"
                            r"pregnan\w*|dentist|dental|stitches|"
                            r"(?:cut|burn|bite|sore)\b[^.?!]{0,25}\b(?:getting nasty|looks bad|won'?t heal)|"
-                           r"birth control|plan b|hiv|urgent care)\b")),
+                           r"birth control|plan b|hiv|urgent care|tooth|teeth|toothache)\b")),
     ("mental_health", re.compile(r"\b(?:counsel(?:ing|ling)|therap(?:y|ist)|mental health|psychiatrist|"
                                  r"(?:someone|somebody|a person|anyone|anybody)\b[^.?!]{0,30}?\b"
                                  r"(?:i|we|she|he|they) can talk to|"
-                                 r"(?:someone|somebody|a person) to talk to|family (?:counseling|therapy|therapist)|"
+                                 r"(?:someone|somebody|a person) to (?:\w+ ){0,2}talk to|"
+                                 r"family (?:counseling|therapy|therapist)|"
+                                 r"(?:see|talk to|find|get|need|want|with) (?:her |him |me |them )?(?:a |an )?(?:\w+ )?"
+                                 r"counsel(?:l)?or|"
                                  r"(?:anyone|someone|somebody|programs?|people|a place) (?:who|that) (?:works?|helps?) "
                                  r"with (?:families|kids and families))\b")),
     ("legal", re.compile(r"\b(?:lawyer|attorney|legal|court|immigration)\b")),
-    ("education_jobs", re.compile(r"\b(?:job|jobs|ged|job training|employment|back to school)\b")),
+    # not the lure: "an 'agent' saying he can get her modeling jobs"
+    ("education_jobs", re.compile(r"\b(?<!modeling )(?<!modelling )(?:job|jobs|ged|job training|employment|"
+                                  r"back to school)\b")),
     ("substance_use", re.compile(r"\b(?:rehab|detox|sober|recovery program)\b")),
     ("trafficking_services", re.compile(r"\b(?:(?:anti-?)?trafficking[- ](?:specific |survivor )?"
                                         r"(?:services?|programs?|help|support|advocates?)|"
                                         r"survivor (?:services|programs?)|"
-                                        r"csec (?:services|programs?|advocates?))\b")),
+                                        r"csec (?:services|programs?|advocates?)|"
+                                        # "is there somewhere for girls like her", "refer her to specialized services"
+                                        r"(?:somewhere|some ?place|a place|anywhere|programs?|services?) for "
+                                        r"(?:girls|boys|kids|youth|teens|young people|people|someone) like "
+                                        r"(?:her|him|me|them|us)|"
+                                        r"specialized (?:csec |trafficking )?(?:services?|programs?|help|support))\b")),
+    ("caregiver_support", re.compile(r"\b(?:respite|caregiver support|support (?:group )?for (?:us|me as|foster "
+                                     r"parents|caregivers|grandparents|parents|families like ours))\b")),
     ("drop_in", re.compile(r"\b(?:drop[- ]?in|showers?|laundry|wash (?:my|our) clothes)\b")),
 ]
 
@@ -241,7 +275,8 @@ def places(text: str) -> list[Fact]:
                 continue
             taken.update(range(index, index + size))
             found.append(Fact("place", names[phrase], start, end))
-    return sorted(found, key=lambda fact: fact.start)
+    # Where they are comes first: "she left w a older man, taking her down to LA. we in fresno".
+    return sorted(found, key=lambda fact: (not _WHERE_THEY_ARE.search(cleaned[:fact.start]), fact.start))
 
 
 def _needs_preposition(phrase: str) -> bool:

@@ -169,11 +169,11 @@ def test_the_search_answers_a_question_about_programs_and_asks_again():
 
     message = {"event": "user", "text": "does it cost money", "parse_data": {"text": "does it cost money",
                                                                            "intent": {"name": "nlu_fallback"}}}
-    tracker = Tracker("s1", {"requested_slot": "resource_age"}, message["parse_data"], [message], False, None,
+    tracker = Tracker("s1", {"requested_slot": "resource_place"}, message["parse_data"], [message], False, None,
                       {"name": "resource_form"}, "action_listen")
     dispatcher = CollectingDispatcher()
-    slot = ValidateResourceForm().validate_resource_age("does it cost money", dispatcher, tracker, DOMAIN)
-    assert slot == {"resource_age": None}
+    slot = ValidateResourceForm().validate_resource_place("does it cost money", dispatcher, tracker, DOMAIN)
+    assert slot == {"resource_place": None}
     assert [m["response"] for m in dispatcher.messages] == ["utter_program_question"]
 
 

@@ -11,7 +11,6 @@ from bot.actions.caregivers import ActionCaregiverSupport
 from bot.actions.check_in import ActionCheckIn, recent_check_in
 from bot.actions.facts import ActionHandleInform, ActionValidateSlotMappings
 from bot.actions.resources import start_search_events
-from resources_db.answers import SKIP
 
 
 def entity(kind: str, value: str) -> dict:
@@ -243,9 +242,9 @@ def test_an_age_with_does_that_matter_after_the_results_searches_again_for_that_
 
 
 def test_an_adult_searching_is_asked_the_young_persons_age_not_their_own():
-    assert "how old are you" in _variant("utter_ask_resource_age", None).lower()
+    assert "how old are you" in _variant("utter_resource_age_after", None).lower()
     for adult in ("caregiver", "provider"):
-        assert "how old is the young person" in _variant("utter_ask_resource_age", adult).lower()
+        assert "how old is the young person" in _variant("utter_resource_age_after", adult).lower()
 
 
 def test_after_a_disclosure_of_exploitation_what_do_you_have_there_searches_survivor_programs():
@@ -259,28 +258,6 @@ def test_after_a_disclosure_of_exploitation_what_do_you_have_there_searches_surv
     assert followups(events) == ["resource_form"]
     assert slot_values(events)["resource_category"] == "trafficking_services"
     assert slot_values(events)["resource_place"] == "bakersfield"
-
-
-def test_asked_the_age_a_new_kind_of_help_or_a_question_moves_on_instead_of_asking_again():
-    from bot.actions.resources import ValidateResourceForm
-
-    form = ValidateResourceForm()
-    new_need = tracker("and drop-in centers near compton for when they AWOL", "find_resource",
-                       [entity("help", "drop_in"), entity("place", "compton")])
-    dispatcher = CollectingDispatcher()
-    changed = form.validate_resource_age(new_need.latest_message["text"], dispatcher, new_need, {})
-    assert changed == {"resource_age": SKIP, "resource_category": "drop_in", "resource_place": "compton"}
-    assert dispatcher.messages == []
-    question = tracker("What are the main red flags I should train my caregivers on?", "ask_warning_signs")
-    dispatcher = CollectingDispatcher()
-    domain = {"responses": {"utter_ask_warning_signs": [{"text": "..."}]}}
-    assert form.validate_resource_age(question.latest_message["text"], dispatcher, question, domain) == {
-        "resource_age": SKIP}
-    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_warning_signs"]
-    nonsense = tracker("blue", "nlu_fallback")
-    dispatcher = CollectingDispatcher()
-    assert form.validate_resource_age("blue", dispatcher, nonsense, {}) == {"resource_age": None}
-    assert [m["response"] for m in dispatcher.messages] == ["utter_resource_age_invalid"]
 
 
 def test_an_adults_question_that_names_the_place_in_passing_is_answered_not_turned_into_a_search():
@@ -332,3 +309,66 @@ def test_nope_or_nah_is_never_read_as_safe():
 
     for answer in ("nope", "nah im good", "nah"):
         assert read_answer(answer, "say_safe") == NOT_SAFE, answer
+
+
+def test_a_youth_speaking_of_themselves_is_not_made_a_caregiver_by_what_the_classifier_read():
+    """Set o: "everything i make goes back to him" was read as a caregiver's question about going back, and the
+    youth got the caregiver's words ("if they may act on it now")."""
+    action = ActionValidateSlotMappings()
+
+    def role(t: Tracker) -> dict:
+        return asyncio.run(action.extract_role(CollectingDispatcher(), t, {}))
+
+    youth = tracker("i dont really see the point anymore. everything i make goes back to him anyway", "ask_relapse")
+    assert role(youth) == {}
+    parent = tracker("she keeps going back to him, i dont know what to do", "ask_relapse")
+    assert role(parent) == {"role": "caregiver"}
+
+
+def test_what_about_for_another_child_after_a_search_searches_again_for_their_age():
+    from bot.actions.escalation import then_the_need
+
+    text = "What about for his little sister, she's 12, she came with him and she's having nightmares"
+    asked = tracker(text, "disclose_exploitation", [entity("age", "12")],
+                    slots={"known_help": "mental_health", "known_place": "salinas"})
+    asked.latest_message["risk"] = {"classifier_intent": "nlu_fallback", "escalates": True,
+                                    "categories": ["third_party"]}
+    events = then_the_need(asked)
+    assert followups(events) == ["resource_form"]
+    assert slot_values(events)["resource_category"] == "mental_health"
+    assert slot_values(events)["resource_age"] == "12"
+    assert slot_values(events)["resource_place"] == "salinas"
+    # the same words without an earlier search are not a search
+    assert then_the_need(tracker(text, "disclose_exploitation", [entity("age", "12")])) == []
+
+
+def test_a_question_instead_of_a_place_is_answered_not_called_an_unknown_place():
+    from bot.actions.resources import ValidateResourceForm
+
+    asked = tracker("is what i type here private", "ask_confidentiality")
+    domain = {"responses": {"utter_ask_confidentiality": [{"text": "Honest answer: private, not secret."}]}}
+    dispatcher = CollectingDispatcher()
+    result = ValidateResourceForm().validate_resource_place("is what i type here private", dispatcher, asked, domain)
+    assert result == {"resource_place": None}
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_ask_confidentiality"]
+
+
+def test_who_will_find_out_is_heard_in_the_messages_that_started_a_search():
+    from bot.actions.resources import _worried_who_will_know
+
+    def said(*texts: str) -> Tracker:
+        return tracker(texts[-1], "inform", events=[{"event": "user", "text": t} for t in texts])
+
+    assert _worried_who_will_know(said("can i get tested for stds without my foster mom knowing??", "95116"))
+    assert _worried_who_will_know(said("is it private if i go to a clinic", "oakland", "16"))
+    assert not _worried_who_will_know(said("i need a clinic", "oakland"))
+
+
+def test_i_already_said_the_place_searches_again_for_what_they_were_looking_for():
+    said = tracker("i already said fresno why r u asking me where", "nlu_fallback", [entity("place", "fresno")],
+                   slots={"known_help": "emergency_shelter"})
+    slots = slot_values(start_search_events(said))
+    assert slots["resource_category"] == "emergency_shelter" and slots["resource_place"] == "fresno"
+    other = tracker("fresno is hot today", "nlu_fallback", [entity("place", "fresno")],
+                    slots={"known_help": "emergency_shelter"})
+    assert slot_values(start_search_events(other)).get("resource_category") is None

@@ -23,6 +23,10 @@ def intent_after(text: str, intent: str) -> str:
     ("where can i get tested for stds w/o my mom finding out. im in oakland", "faq"),
     ("we're in east oakland. need somewhere she can go today", "ask_suspect_what_to_do"),
     ("and drop-in centers near compton for when they AWOL", "faq"),
+    # set o: words that plainly ask where to take someone, with or without the place
+    ("where can I send her for a full exam thats trauma informed", "ask_trauma_informed"),
+    ("can i get tested for stds without my foster mom knowing?? im 14 in east sj 95116", "faq"),
+    ("She's agreed to see a counselor who understands exploitation, somewhere in Hollister", "faq"),
 ])
 def test_a_kind_of_help_asked_for_at_a_place_is_a_search(text: str, intent: str):
     assert intent_after(text, intent) == "find_resource"
@@ -44,3 +48,35 @@ def test_a_kind_of_help_asked_for_at_a_place_is_a_search(text: str, intent: str)
 ])
 def test_other_messages_keep_their_intent(text: str, intent: str):
     assert intent_after(text, intent) == intent
+
+
+def plain_question_after(text: str, confidence: float, intent: str = "nlu_fallback") -> str:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": confidence})
+    FactExtractor().process([message])
+    return message.get("intent")["name"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("is this private? my guy goes thru my phone", "faq"),
+    ("is what i type here private", "ask_confidentiality"),
+    ("do they even take dudes", "ask_boys_services"),
+    ("does anywhere help a guy like me", "ask_boys_services"),
+])
+def test_a_plain_question_the_classifier_was_unsure_of_is_answered(text: str, intent: str):
+    assert plain_question_after(text, 0.3) == intent
+
+
+def test_a_confident_reading_and_a_statement_keep_their_intent():
+    assert plain_question_after("is this private? my guy goes thru my phone", 0.9, "ask_in_trouble") == "ask_in_trouble"
+    assert plain_question_after("the guys took my phone", 0.3) == "nlu_fallback"  # not a question
+
+
+def test_a_phone_that_is_checked_gets_the_answer_about_phones_and_respite_the_caregiver_programs():
+    message = Message(data={"text": "is this private? my guy goes thru my phone"})
+    message.set("intent", {"name": "nlu_fallback", "confidence": 0.3})
+    FactExtractor().process([message])
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("response_selector")["faq"]["response"]["utter_action"] == "utter_faq/phone_checked"
+    text = "foster dad in santa cruz. our 15yo came back. we are wiped out. is there respite or support for us"
+    assert plain_question_after(text, 0.5, "ask_youth_returned") == "ask_caregiver_support"

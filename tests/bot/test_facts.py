@@ -53,6 +53,29 @@ def said(text: str) -> dict[str, str]:
     ("The oldest is 14 and a grown man talks to her online", {"age": "14"}),
     ("my dad said dont come back. im in sac idk where to sleep", {"place": "sacramento", "role": "youth",
                                                                "help": "emergency_shelter"}),
+    # Held-out conversations, set o (read 2026-12-07 and moved to the tuning suite)
+    ("I just got placement of my nephew, 16, through Monterey County. Looking for counseling for him in Monterey.",
+     {"place": "monterey county", "age": "16", "role": "caregiver", "help": "mental_health", "gender": "male"}),
+    ("my lil sis 17 lives w me now in oakland. she was w a pimp. is there somewhere for girls like her",
+     {"place": "oakland", "age": "17", "role": "caregiver", "help": "trafficking_services", "gender": "female"}),
+    ("We're in Vallejo and my landlord says he can't stay. Is there any place he can go?",
+     {"place": "vallejo", "help": "emergency_shelter"}),
+    ("ER nurse at Valley Med in SJ. 16yo pt brought in by an adult 'cousin'", {"place": "san jose", "age": "16",
+                                                                             "role": "provider"}),
+    ("Medical social worker at a hospital in Concord. 18 y/o patient just disclosed", {"place": "concord", "age": "18",
+                                                                                       "role": "provider"}),
+    ("my niece 13 lives w me in paso. an 'agent' saying he can get her modeling jobs",
+     {"place": "paso robles", "age": "13", "role": "caregiver", "gender": "female"}),
+    ("where can I send her for a full exam thats trauma informed", {"help": "medical"}),
+    ("want to refer her to specialized services, whats near salinas", {"place": "salinas",
+                                                                       "help": "trafficking_services"}),
+    ("foster dad in santa cruz. we are wiped out. is there respite or support for us",
+     {"place": "santa cruz", "role": "caregiver", "help": "caregiver_support"}),
+    ("im in slo, 19. i just want someone to actually talk to", {"place": "san luis obispo", "age": "19",
+                                                               "help": "mental_health"}),
+    ("16. i aint going back to the group home", {"age": "16"}),
+    ("my granddaughter 15 left w a older man, taking her down to LA. we in fresno",
+     {"place": "fresno", "age": "15", "role": "caregiver", "gender": "female"}),
 ])
 def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     assert said(text) == expected
@@ -64,6 +87,7 @@ def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     "la la la", "my phone needs an SD card", "ESTOY EN LA CASA DE MI TIA", "my OC is so cute",
     "im worried about tracy",
     "idk where to go for help with my taxes", "po box 12", "we waited. 20. minutes", "it was like 14 years ago",
+    "qué pasó", "my counselor said no", "he gets her modeling jobs",
 ])
 def test_no_fact_is_invented_from_everyday_words(text: str):
     assert said(text) == {}
@@ -71,6 +95,7 @@ def test_no_fact_is_invented_from_everyday_words(text: str):
 
 def test_a_child_is_not_given_an_age_by_a_distance_or_a_time():
     assert "age" not in said("my son is 5 minutes away") and "age" not in said("my client is 2 miles out")
+    assert "age" not in said("my son 2 years ago") and "age" not in said("my niece 3 times this week")
 
 
 def test_a_city_that_is_also_a_word_needs_a_preposition():

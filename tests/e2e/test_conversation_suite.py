@@ -19,22 +19,24 @@ from tests.e2e.conftest import RunningHarbor
 # day the two spent held-out sets joined the suite (94, then 124 conversations; 68/94 and 72/124 when they joined);
 # after tuning on their misses: 88/124, 3 fallback turns of 393, 1 repeat (85/124 once the question "are you safe right
 # now?" after a disclosure was kept from danger now, where the reply already says call 911; 84/124 after the
-# review's fixes and a retrained risk classifier).
+# review's fixes and a retrained risk classifier). Later still, set o's misses were read and it joined too (154
+# conversations; 98/154 when it joined, set o itself 12/30 then); after tuning on them (results before the age
+# question, needs said beside a disclosure, ages and roles in people's shorthand): 102/154, 3 fallback turns of 479,
+# 3 repeats.
 # A model trained from scratch may differ a little (the response selector is a neural
-# net): slack of two or more conversations, two fallback turns, two repeats.
-MIN_COMPLETED = 82
+# net): slack of three conversations, two fallback turns, two repeats.
+MIN_COMPLETED = 99
 MAX_FALLBACKS = 5
-MAX_REPEATED = 3
+MAX_REPEATED = 5
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
-# The held-out set (tests/conversations_heldout/README.md), set o, 2026-12-07: 7/30, 2 fallback turns of 86,
-# 4 repeats (second run, after the review's fixes: 7/30, 2, 5). Only a hard floor (half the measured
-# completion), so it catches a collapse without becoming a number to tune toward; only numbers are printed, so a
-# failure shows no conversation.
-HELDOUT_MIN_COMPLETED = 3
+# The held-out set (tests/conversations_heldout/README.md), set p, 2026-12-07: 5/30, 1 fallback turn of 85,
+# 5 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
+# number to tune toward; only numbers are printed, so a failure shows no conversation.
+HELDOUT_MIN_COMPLETED = 2
 HELDOUT_MAX_FALLBACKS = 5
-HELDOUT_MAX_REPEATED = 6
+HELDOUT_MAX_REPEATED = 8
 
 
 def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]

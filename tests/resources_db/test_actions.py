@@ -40,20 +40,25 @@ def test_an_unknown_zip_is_explained_and_asked_again(directory):
     assert "can't find ZIP code 00000" in dispatcher.messages[0]["reason"]
 
 
-def test_an_age_of_200_is_refused_and_skip_is_fine(directory):
-    dispatcher = CollectingDispatcher()
-    assert ValidateResourceForm().validate_resource_age("200", dispatcher, tracker(), {}) == {"resource_age": None}
-    assert dispatcher.messages[0]["response"] == "utter_resource_age_invalid"
-    assert ValidateResourceForm().validate_resource_age("skip", dispatcher, tracker(), {}) == {"resource_age": "skip"}
+async def test_the_results_come_before_the_age_which_is_asked_after_them_when_it_would_narrow_them(directory):
+    import yaml
 
+    from harbor.core.settings import DOMAIN_FILE
 
-async def test_age_is_asked_only_when_an_answer_depends_on_it(directory):
-    form = ValidateResourceForm()
-    slots = ["resource_category", "resource_place", "resource_age"]
-    shelters = tracker({"resource_category": "emergency_shelter", "resource_place": "94601"})
-    hotlines = tracker({"resource_category": "crisis_hotline", "resource_place": "94601"})
-    assert "resource_age" in await form.required_slots(slots, CollectingDispatcher(), shelters, {})
-    assert "resource_age" not in await form.required_slots(slots, CollectingDispatcher(), hotlines, {})
+    form = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["forms"]["resource_form"]
+    assert form["required_slots"] == ["resource_category", "resource_place"]
+    shelters = {"resource_category": "emergency_shelter", "resource_place": "94601"}
+
+    async def asked_after(slots: dict) -> bool:
+        dispatcher = CollectingDispatcher()
+        await ActionSearchResources().run(dispatcher, tracker(slots), {})
+        return dispatcher.messages[-1].get("response") == "utter_resource_age_after"
+
+    assert await asked_after(shelters)  # Oakland's shelters take some ages and not others
+    assert not await asked_after({**shelters, "resource_age": "15"})
+    assert not await asked_after({**shelters, "resource_age": "skip"})
+    assert not await asked_after({**shelters, "known_age": "15"})
+    assert not await asked_after({"resource_category": "crisis_hotline", "resource_place": "94601"})  # no limits
 
 
 async def test_results_come_three_at_a_time_and_the_rest_wait_for_more(directory):

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from resources_db.answers import ANY, SKIP, BadAge, is_skip, read_age, read_category
+from resources_db.answers import ANY, is_skip, read_category
 from resources_db.categories import CATEGORIES, numbered_menu
 
 
@@ -25,17 +25,6 @@ def test_replies_that_name_no_kind_of_help(text):
                                   "no thanks", "no"])
 def test_skip_words(text):
     assert is_skip(text)
-
-
-@pytest.mark.parametrize("text, age", [("15", 15), ("im 15", 15), ("16 yrs", 16), ("17 years old", 17), ("skip", SKIP)])
-def test_reading_an_age(text, age):
-    assert read_age(text) == age
-
-
-@pytest.mark.parametrize("text", ["200", "0", "fifteen", "15 or 16 maybe later", "-3"])
-def test_ages_that_are_not(text):
-    with pytest.raises(BadAge):
-        read_age(text)
 
 
 def test_the_numbered_menu_matches_the_domain_prompt():
