@@ -283,8 +283,12 @@ def _answered_instead(dispatcher: CollectingDispatcher, tracker: Tracker, domain
 
 
 def _age_would_narrow(tracker: Tracker, hits: list) -> bool:
-    """Some of what was shown takes only certain ages and the age is not known (SKIP is an answer)."""
+    """Some of what was shown takes only certain ages and the age is not known (SKIP is an answer), and the age
+    can narrow them: a search for a kind of help near a place, which the age reply searches again."""
     if tracker.get_slot("resource_age") or tracker.get_slot("known_age"):
+        return False
+    category, place = tracker.get_slot("resource_category"), tracker.get_slot("resource_place")
+    if not category or category == ANY or not place or place == SKIP:
         return False
     return any(hit.minimum_age is not None or hit.maximum_age is not None for hit in hits)
 

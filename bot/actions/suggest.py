@@ -94,7 +94,9 @@ def answer_as(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, d
 # "shes 15 if that matters", "im 21 does that matter": the age is the message; the rest asks whether it counts.
 _ABOUT_THE_AGE = re.compile(r"\b(?:if|does|do|would|will|should|could)\s+(?:that|it|my age|her age|his age)\s+"
                             r"(?:matters?|counts?|change|changes|make a difference)\b|\bif (?:that|it) helps\b|"
-                            r"\b(?:i|like i) (?:already )?(?:said|told (?:you|u))\b", re.IGNORECASE)
+                            r"\b(?:i|like i) (?:already )?(?:said|told (?:you|u))\b|"
+                            # "what about for his little sister, she's 12", after the results
+                            r"^\W*(?:and |ok |okay |also )?(?:what|how) about\b", re.IGNORECASE)
 
 
 def adult_question_beside_a_place(tracker: Tracker) -> bool:

@@ -110,8 +110,8 @@ _NOT_A_REQUEST = re.compile(r"\b(?:no|dont|don'?t|do not|never)\s+(?:\w+\s+){0,2
 
 # Without a place in the message, only words that plainly ask where to take someone: "where can I send her for a
 # full exam", "whats a drop in she could use tmrw" (the search asks the place, or uses the one already said).
-_ASKS_WHERE = re.compile(r"\b(?:where (?:can|could|should|do) (?:i|we|she|he|they) (?:send|take|get|find|go)|"
-                         r"(?:find|get) (?:me|her|him|us|them) (?:a|an|some|somewhere)|"
+_ASKS_WHERE = re.compile(r"\b(?:where (?:can|could|should|do) (?:i|we) (?:send|take) (?:her|him|them|my \w+)|"
+                         r"find (?:me|her|him|us|them) (?:a|an|some|somewhere)|"
                          r"what'?s an? [\w -]{1,20} (?:she|he|i|we|they) (?:could|can) (?:use|go to))\b", re.IGNORECASE)
 
 

@@ -41,10 +41,12 @@ _PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?
 _CAPITALISED_SHORT = {"la", "l.a", "sf", "s.f"}
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|ok\s+|okay\s+)?(?:what|how)\s+about\s+$")
 _WORD = re.compile(r"[a-z0-9][a-z0-9.'-]*")
-_WHERE_THEY_ARE = re.compile(r"\b(?:we|i|im|i'm|we're|were|us)\b(?:\s+\w+){0,2}?\s+(?:in|at|near|from|around|by)\s+$|"
-                             r"\b(?:near|around|close to)\s+$|"
-                             # "those are in riverside, anything closer in moreno valley"
-                             r"\b(?:anything|any|something|somewhere|closer)\s+(?:\w+\s+)?(?:in|near|around|to)\s+$")
+# Where they are now ("we in fresno", "im staying in oakland") or where they ask about ("whats near salinas",
+# "anything closer in moreno valley"); not where they were ("grew up in", "ran from my placement near").
+_WHERE_THEY_ARE = re.compile(r"\b(?:we|i'?m|im|i am|we're|we are|we r|i live|we live)\s+(?:(?:staying|living|out|"
+                             r"now|rn|right now|currently)\s+)?(?:in|at)\s+$|"
+                             r"\b(?:what'?s|whats|anything|something|somewhere|closer)\s+(?:\w+\s+)?(?:in|near|around|"
+                             r"to)\s+$")
 
 _NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -78,11 +80,12 @@ _AGES = [
     re.compile(rf"\b(?:my|our|her|his|the)\s+(?:little |younger |older |big |baby |kid )?(?:sister|brother|sis|bro|"
                rf"cousin|oldest|youngest|eldest|older one|younger one)\s+(?:is|was just|just turned|turned)\s+"
                rf"(?:only\s+|just\s+)?{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
-    # "my nephew, 16, through monterey county", "my lil sis 17 lives w me", "my granddaughter 15 been gone"
-    re.compile(rf"\b(?:my|our|her|his)\s+(?:lil |little |younger |older |big |baby )?(?:{_CHILD_WORDS}|sister|brother|"
-               rf"sis|bro|cousin)\s*,?\s*{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
-    # "16. i aint going back to the group home": the answer to "how old are you?" opening a longer message
-    re.compile(rf"^\s*(1[0-9]|2[0-4])\s*[.,]\s+(?=[a-z]){_NOT_AN_AGE_AFTER}"),
+    # "my nephew, 16, through monterey county", "my lil sis 17 lives w me", "my granddaughter 15 been gone" (not "my
+    # cousin 20 got me into this" or "my boy 21": a grown cousin or a boyfriend is not who the help is for)
+    re.compile(rf"\b(?:my|our|her|his)\s+(?:(?:foster |step|grand)?(?:daughter|son|niece|nephew|kid|child|grandkid)|"
+               rf"(?:lil|little|younger|baby) (?:sister|brother|sis|bro))\s*,?\s*{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
+    # "my sister 19 and me 16 need a bed": said of oneself
+    re.compile(rf"\b(?:and|n) me\s+(1[0-9]|2[0-4])\b{_NOT_AN_AGE_AFTER}"),
     # "a girl maybe 15", "this boy about 16": a young person someone met, with a guessed age
     re.compile(rf"\b(?:a|this|one|some)\s+(?:girl|boy|kid|teen|youth|young (?:woman|man|person))\s+(?:maybe|about|"
                rf"around|like|prob|probably|who'?s|who is|age|aged)\s+{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
@@ -92,10 +95,10 @@ _AGES = [
 ]
 # "long beach. 17. i just want a bed": a number that is a sentence of its own, in a message that also names a
 # place or a need (not "its late, 11. cant sleep").
-_STANDALONE_NUMBER = re.compile(r"(?:^|[.;,]\s+)(1[1-9]|2[0-4])\s*[.;!](?=\s)(?!\s*(?:min|mins|minutes?|hours?|hrs?|"
+_STANDALONE_NUMBER = re.compile(r"(?:^|[.;]\s+)(1[1-9]|2[0-4])\s*[.;!](?=\s)(?!\s*(?:min|mins|minutes?|hours?|hrs?|"
                                 r"days?|weeks?|months?|miles?|dollars?|bucks|am|pm)\b)")
 # An age said of oneself comes first: "my little sister is 15 and i need a bed for both of us. im 18".
-_OF_THEMSELVES = re.compile(r"\b(?:i'?m|im|i am|i just turned|i turned|i'?m turning)\s+(?:only\s+|just\s+)?$")
+_OF_THEMSELVES = re.compile(r"\b(?:i'?m|im|i am|i just turned|i turned|i'?m turning|me)\s+(?:only\s+|just\s+)?$")
 # "92101 bed tonight 17": a lone number in a short message that also names a place or a need.
 _LONE_NUMBER = re.compile(r"(?<![\d$:.,/-])\b(1[0-9]|2[0-4])\b(?![\d:.,/%-]|\s*(?:min|hours?|hrs?|days?|weeks?|"
                           r"months?|miles?|mi\b|dollars?|bucks|am\b|pm\b|times?|blocks?|people|of\b|k\b|texts?))")
@@ -133,18 +136,18 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:i'?m|im|i am|as)\s+(?:a|an|the|her|his|their)?\s*(?:foster|resource|adoptive|kinship)?\s*"
         r"(?:mom|mother|dad|father|parent|parents|grandma|grandmother|grandpa|grandfather|granny|aunt|auntie|"
         r"tia|uncle|guardian|caregiver|carer|step ?mom|step ?dad|foster)\b(?!\s+(?:care|home|youth|kid))")),
-    (CAREGIVER, re.compile(rf"\b(?:my|our)\s+(?:\d{{1,2}}\s*(?:yo|year old)\s+)?(?:foster\s+|adopted\s+|adoptive\s+|"
+    # not "my boy 21 wants me to work for him": alone, "my boy" or "my girl" is a boyfriend or a friend as often
+    (CAREGIVER, re.compile(rf"\b(?:my|our)\s+(?!(?:boy|girl)\b)(?:\d{{1,2}}\s*(?:yo|year old)\s+)?"
+                           rf"(?:foster\s+|adopted\s+|adoptive\s+|"
                            rf"grand|step\s*)?{_CHILD}\b")),
     # "my 14 year old is being sold": a parent's words (not "my 20 year old boyfriend" or "my 14 year old sister")
     (CAREGIVER, re.compile(r"\b(?:my|our)\s+(?:1[0-9]|[2-9])\s*(?:yo|y/o|year old|year-old|yr old)\b(?!\s*(?:boyfriend|"
                            r"bf|girlfriend|gf|cousin|brother|sister|bro|sis|friend|homie|bestie|man|dude|guy|ex)\b)")),
     # "foster dad in santa cruz.": a caregiver signing the text the way professionals do
     (CAREGIVER, re.compile(r"^\s*(?:(?:foster|resource|adoptive|kinship) (?:mom|dad|parent|mother|father)s?|"
-                           r"grandma|grandpa|grandmother|grandfather)\b(?:\s+here\b|\s+(?:in|at|of|from)\b|,|\.)")),
-    # "my lil sis 17 lives w me now": a relative raising a young person
-    (CAREGIVER, re.compile(r"\b(?:my|our)\s+(?:lil |little |younger |baby )?(?:sis|sister|brother|bro|cousin|niece|"
-                           r"nephew|grandkid|granddaughter|grandson)\b[^.?!]{0,20}\b(?:lives?|living|stays?|staying|"
-                           r"moved in) (?:w|with) (?:me|us)\b")),
+                           r"grandma|grandpa|grandmother|grandfather)\b(?:\s+here\b|\s+(?:in|at|of|from)\b|,|\.)"
+                           # not a young person naming theirs: "foster mom, she hits me", "grandma here and i'm 15"
+                           r"(?![^.,;!?]*\b(?:me|my|i|im|i'm)\b)")),
     # A foster parent's "my placement" is the child ("my new placement ran again"); a youth's is the home
     # ("i left my placement"), which the youth patterns below catch.
     (CAREGIVER, re.compile(r"\b(?:my|our) (?:new |current )?placement (?:is|has|keeps|kept|won'?t|ran|came|did|"
@@ -159,23 +162,31 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"sixteen|seventeen)\b(?!\s*(?:min|hours|days|miles))")),
     (YOUTH, re.compile(r"\b(?:i ran away|i'?m a runaway|im a runaway|i ran from|i left my placement|"
                        r"kicked me out|i'?m in foster care|im in foster care|i'?m in a group home)\b")),
+    # "my lil sis 17 lives w me now": a relative raising a young person; after the youth patterns, so "my bro moved
+    # in with us, im 16 and my stepdad hits me" stays a youth's words
+    (CAREGIVER, re.compile(r"\b(?:my|our)\s+(?:lil |little |younger |baby )?(?:sis|sister|brother|bro|cousin|niece|"
+                           r"nephew|grandkid|granddaughter|grandson)\b[^.?!]{0,20}\b(?:lives?|living|stays?|staying|"
+                           r"moved in) (?:w|with) (?:me|us)\b")),
 ]
 
 HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|place to (?:stay|sleep|crash|go)|somewhere to "
                                      r"(?:stay|sleep|crash|go)|where (?:to|can i) (?:sleep|stay)|housing|"
                                      r"(?:somewhere|some ?place|a place|any ?place|any ?where) (?:i|we|she|he|they) "
-                                     r"(?:can|could) (?:go|stay|sleep|hide)|"
+                                     # not "anywhere i can go to get tested", "... go for food"
+                                     r"(?:can|could) (?:go(?!\s+(?:to|for|get)\b)|stay|sleep|hide)|"
                                      r"any ?where (?:to|i can|we can) (?:sleep|stay|crash)|"
                                      r"(?:idk|don'?t know|dont know|no idea) where (?:to|i can|i should) "
                                      r"(?:sleep|stay|go tonight|go rn|go right now)|"
                                      r"no ?where to (?:sleep|stay|go tonight))\b")),
     ("food", re.compile(r"\b(?:food|meal|meals|hungry|groceries|food bank|food stamps|eat|starving)\b")),
     ("medical", re.compile(r"\b(?:clinic|doctor|medical(?! social worker)|health ?care|(?:full|medical|physical|"
-                           r"forensic|sane|health|wellness) exam|check ?-?ups?|stds?|stis?|get tested|testing for|"
+                           r"forensic|sane|health|wellness) exam|(?:a|her|his|my) check ?-?up|checkups?|stds?|stis?|"
+                           r"get tested|testing for|"
                            r"pregnan\w*|dentist|dental|stitches|"
                            r"(?:cut|burn|bite|sore)\b[^.?!]{0,25}\b(?:getting nasty|looks bad|won'?t heal)|"
-                           r"birth control|plan b|hiv|urgent care|tooth|teeth|toothache)\b")),
+                           r"birth control|plan b|hiv|urgent care|tooth|toothache|"
+                           r"teeth (?:fixed|pulled|hurt|hurts|pain))\b")),
     ("mental_health", re.compile(r"\b(?:counsel(?:ing|ling)|therap(?:y|ist)|mental health|psychiatrist|"
                                  r"(?:someone|somebody|a person|anyone|anybody)\b[^.?!]{0,30}?\b"
                                  r"(?:i|we|she|he|they) can talk to|"
@@ -199,8 +210,9 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
                                         r"(?:girls|boys|kids|youth|teens|young people|people|someone) like "
                                         r"(?:her|him|me|them|us)|"
                                         r"specialized (?:csec |trafficking )?(?:services?|programs?|help|support))\b")),
-    ("caregiver_support", re.compile(r"\b(?:respite|caregiver support|support (?:group )?for (?:us|me as|foster "
-                                     r"parents|caregivers|grandparents|parents|families like ours))\b")),
+    ("caregiver_support", re.compile(r"\b(?:respite|caregiver support|support (?:group )?for (?:foster parents|"
+                                     r"caregivers|grandparents|parents|families like ours|"
+                                     r"us as (?:foster )?parents))\b")),
     ("drop_in", re.compile(r"\b(?:drop[- ]?in|showers?|laundry|wash (?:my|our) clothes)\b")),
 ]
 
@@ -209,10 +221,10 @@ GENDER_WORDS: list[tuple[str, re.Pattern[str]]] = [
                          r"enby|gender ?fluid|they/them)\b")),
     # Only what someone says of themselves or the child they ask for: a pronoun can be anyone.
     ("female", re.compile(r"\b(?:i'?m a (?:girl|woman|young woman)|im a girl|for (?:a )?girls?|"
-                          r"my (?:foster |grand|step)?(?:daughter|niece|girl)|"
+                          r"my (?:foster |grand|step)?(?:daughter|niece)|my (?:foster|little|baby) girl|"
                           r"(?:a|my) \d{1,2}\s*(?:yo|year old) girl)\b")),
     ("male", re.compile(r"\b(?:i'?m a (?:boy|guy|dude|young man)|im a (?:boy|guy)|for (?:a )?boys?|"
-                        r"my (?:foster |grand|step)?(?:son|nephew|boy)|"
+                        r"my (?:foster |grand|step)?(?:son|nephew)|my (?:foster|little|baby) boy|"
                         r"(?:a|my) \d{1,2}\s*(?:yo|year old) boy)\b")),
 ]
 

@@ -241,6 +241,20 @@ def test_an_age_with_does_that_matter_after_the_results_searches_again_for_that_
     assert followups(events) == ["resource_form"] and slot_values(events)["resource_age"] == "21"
 
 
+def test_what_about_for_another_child_after_ordinary_results_searches_again_for_their_age():
+    from bot.actions.suggest import ActionFallbackSuggest
+
+    text = "what about for his little sister, she's 12"
+    results = {"event": "bot", "text": "Here is what I found", "metadata": {"utter_action": "utter_resource_end"}}
+    said = tracker(text, "nlu_fallback", [entity("age", "12")],
+                   slots={"known_help": "mental_health", "known_place": "salinas"},
+                   events=[{"event": "user", "text": "counseling in salinas"}, results,
+                           {"event": "user", "text": text}])
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFallbackSuggest().run(dispatcher, said, {"responses": {}}))
+    assert followups(events) == ["resource_form"] and slot_values(events)["resource_age"] == "12"
+
+
 def test_an_adult_searching_is_asked_the_young_persons_age_not_their_own():
     assert "how old are you" in _variant("utter_resource_age_after", None).lower()
     for adult in ("caregiver", "provider"):

@@ -34,6 +34,9 @@ def test_a_kind_of_help_asked_for_at_a_place_is_a_search(text: str, intent: str)
 
 @pytest.mark.parametrize(("text", "intent"), [
     ("is there a curfew at the shelter in oakland", "ask_shelter_life"),  # about a program, answered first
+    # the review: a question about therapy is not a request to be sent somewhere
+    ("should i get her a therapist or will that push her away", "ask_how_to_talk"),
+    ("where do they go for therapy after being trafficked", "ask_therapy_models"),
     ("we moved to fresno last year and she has been in counseling since", "ask_youth_returned"),  # no ask
     ("looking for counseling for her", "ask_relapse"),  # no place: the form asks
     # found by the review: a negation, a privacy question, a worry

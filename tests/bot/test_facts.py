@@ -71,9 +71,7 @@ def said(text: str) -> dict[str, str]:
                                                                        "help": "trafficking_services"}),
     ("foster dad in santa cruz. we are wiped out. is there respite or support for us",
      {"place": "santa cruz", "role": "caregiver", "help": "caregiver_support"}),
-    ("im in slo, 19. i just want someone to actually talk to", {"place": "san luis obispo", "age": "19",
-                                                               "help": "mental_health"}),
-    ("16. i aint going back to the group home", {"age": "16"}),
+    ("im in slo, 19. i just want someone to actually talk to", {"place": "san luis obispo", "help": "mental_health"}),
     ("my granddaughter 15 left w a older man, taking her down to LA. we in fresno",
      {"place": "fresno", "age": "15", "role": "caregiver", "gender": "female"}),
 ])
@@ -105,3 +103,33 @@ def test_a_city_that_is_also_a_word_needs_a_preposition():
 
 def test_clock_times_are_not_ages():
     assert "age" not in said("clinic near 90011 open at 10")
+
+
+# The review of 2026-12-07's changes: what those patterns must not read into everyday messages.
+@pytest.mark.parametrize(("text", "expected"), [
+    # a young person's own words stay theirs
+    ("my bro moved in with us, im 16 and my stepdad hits me", {"age": "16", "role": "youth"}),
+    ("grandma here and i'm 15", {"age": "15", "role": "youth"}),
+    ("my sister is staying with us, i need a shelter im 17", {"age": "17", "role": "youth",
+                                                             "help": "emergency_shelter"}),
+    ("my boy 21 wants me to work for him", {}),
+    # the kind of help named wins over "anywhere i can go"
+    ("is there anywhere i can go to get tested for stds in oakland", {"place": "oakland", "help": "medical"}),
+    ("anywhere i could go for food in fresno", {"place": "fresno", "help": "food"}),
+    ("need somewhere to shower and brush my teeth", {"help": "drop_in"}),
+    ("can someone check up on my daughter", {"role": "caregiver", "gender": "female"}),
+    ("is there support for me as a survivor", {}),
+    # ages: of oneself first, never from a time or a count, never a grown cousin's
+    ("my sister 19 and me 16 need a bed in oakland", {"place": "oakland", "age": "16", "help": "emergency_shelter"}),
+    ("its late, 11. i need a bed in oakland", {"place": "oakland", "help": "emergency_shelter"}),
+    ("11. cant sleep, he's outside again", {}),
+    ("10. thats how many times he hit me", {}),
+    ("my cousin 20 got me into this", {}),
+    # where they are, not where they were
+    ("bed in oakland? i ran from my placement near fresno", {"place": "oakland", "role": "youth",
+                                                             "help": "emergency_shelter"}),
+    ("need a bed in oakland, i grew up in fresno", {"place": "oakland", "help": "emergency_shelter"}),
+    ("shelter in sacramento? my kids were in stockton", {"place": "sacramento", "help": "emergency_shelter"}),
+])
+def test_what_the_review_found_is_read_right(text: str, expected: dict[str, str]):
+    assert said(text) == expected

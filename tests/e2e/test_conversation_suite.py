@@ -22,12 +22,12 @@ from tests.e2e.conftest import RunningHarbor
 # review's fixes and a retrained risk classifier). Later still, set o's misses were read and it joined too (154
 # conversations; 98/154 when it joined, set o itself 12/30 then); after tuning on them (results before the age
 # question, needs said beside a disclosure, ages and roles in people's shorthand): 102/154, 3 fallback turns of 479,
-# 3 repeats.
+# 3 repeats; 100/154, 3, 5 after a review took out two age readings that invented ages ("11. cant sleep").
 # A model trained from scratch may differ a little (the response selector is a neural
 # net): slack of three conversations, two fallback turns, two repeats.
-MIN_COMPLETED = 99
+MIN_COMPLETED = 97
 MAX_FALLBACKS = 5
-MAX_REPEATED = 5
+MAX_REPEATED = 7
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 

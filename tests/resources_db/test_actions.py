@@ -59,6 +59,9 @@ async def test_the_results_come_before_the_age_which_is_asked_after_them_when_it
     assert not await asked_after({**shelters, "resource_age": "skip"})
     assert not await asked_after({**shelters, "known_age": "15"})
     assert not await asked_after({"resource_category": "crisis_hotline", "resource_place": "94601"})  # no limits
+    # the review: only where the answer can search again (a kind of help, near a place)
+    assert not await asked_after({"resource_category": "any", "resource_place": "94601"})
+    assert not await asked_after({"resource_category": "emergency_shelter", "resource_place": "skip"})
 
 
 async def test_results_come_three_at_a_time_and_the_rest_wait_for_more(directory):
