@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.questions import asks_a_question, is_question_intent
+from bot.actions.questions import WHAT_ABOUT, asks_a_question, is_question_intent
 from bot.actions.suggest import answer_as
 from harbor.core.db import session_scope
 from harbor.core.risk_levels import EXPLOITATION, THIRD_PARTY
@@ -186,7 +186,7 @@ def then_the_need(tracker: Tracker) -> list[dict[str, Any]]:
     if "place" in said and tracker.get_slot("known_help"):
         # Mid-search, a new place ("my cousin drove me to stockton"): the search they were doing, there.
         return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
-    if "age" in said and tracker.get_slot("known_help") and _WHAT_ABOUT_FOR.search(message.get("text") or ""):
+    if "age" in said and tracker.get_slot("known_help") and WHAT_ABOUT.search(message.get("text") or ""):
         # "What about for his little sister, she's 12": the same kind of help, for her age.
         return [*start_search_events(tracker, "inform"), FollowupAction("resource_form")]
     categories = set((message.get("risk") or {}).get("categories") or [])
@@ -198,7 +198,6 @@ def then_the_need(tracker: Tracker) -> list[dict[str, Any]]:
     return []
 
 
-_WHAT_ABOUT_FOR = re.compile(r"^\W*(?:and |ok |okay |also )?(?:what|how) about (?:for )?", re.IGNORECASE)
 _ASKS_WHAT_IS_THERE = re.compile(r"\b(?:what do (?:you|u) have|what(?:'s| is) (?:there|available)|any (?:programs?|"
                                  r"services?|resources?|help)|who (?:can|could) help|where can (?:i|we|she|he) "
                                  r"(?:get|find|refer))\b", re.IGNORECASE)

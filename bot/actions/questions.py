@@ -20,3 +20,8 @@ def asks_a_question(text: str | None) -> bool:
 def is_question_intent(intent: str | None) -> bool:
     """An intent whose answer is information, not a search or a form."""
     return bool(intent) and (intent.startswith("ask_") or intent == "faq")
+
+
+# "what about for his little sister, she's 12", "and how about in stockton": the last thing asked, for someone or
+# somewhere else.
+WHAT_ABOUT = re.compile(r"^\W*(?:and |ok |okay |also )?(?:what|how) about\b", re.IGNORECASE)

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.follow_ups import page_about_place
+from bot.actions.questions import WHAT_ABOUT
 from bot.actions.resources import INTENT_CATEGORY, start_search_events
 from bot.answer_search import AnswerIndex, build_index, response_for
 
@@ -94,9 +95,7 @@ def answer_as(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, d
 # "shes 15 if that matters", "im 21 does that matter": the age is the message; the rest asks whether it counts.
 _ABOUT_THE_AGE = re.compile(r"\b(?:if|does|do|would|will|should|could)\s+(?:that|it|my age|her age|his age)\s+"
                             r"(?:matters?|counts?|change|changes|make a difference)\b|\bif (?:that|it) helps\b|"
-                            r"\b(?:i|like i) (?:already )?(?:said|told (?:you|u))\b|"
-                            # "what about for his little sister, she's 12", after the results
-                            r"^\W*(?:and |ok |okay |also )?(?:what|how) about\b", re.IGNORECASE)
+                            r"\b(?:i|like i) (?:already )?(?:said|told (?:you|u))\b", re.IGNORECASE)
 
 
 def adult_question_beside_a_place(tracker: Tracker) -> bool:
@@ -149,8 +148,9 @@ async def suggest(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Do
     if searched_lately(tracker.events) and is_program_question(message.get("text")):
         dispatcher.utter_message(response=ANSWER)  # "do any of them take just girls", after the results
         return [SlotSet("suggested", None)]
-    if not via_inform and "age" in said and (len((message.get("text") or "").split()) <= 3
-                          or _ABOUT_THE_AGE.search(message.get("text") or "")):
+    text = message.get("text") or ""
+    if not via_inform and "age" in said and (len(text.split()) <= 3 or _ABOUT_THE_AGE.search(text)
+                                             or WHAT_ABOUT.search(text)):
         # "19" after a search, or "im 16": how old they are, taken as that (ActionHandleInform).
         # Run here, not as a follow-up action: no rule follows a fallback with it, so after its reply the
         # policy would be lost ("Sorry, I lost track there").
