@@ -1,6 +1,6 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent ones (tests/risk/heldout_2026-12-07q.tsv and heldout_2026-12-07r.tsv), each written by
-someone who saw neither the rules nor the data, and used once per change."""
+the independent one (tests/risk/heldout_2026-12-07s.tsv), written by someone who saw neither the rules
+nor the data, and used once per change."""
 
 from __future__ import annotations
 
@@ -15,31 +15,23 @@ from bot.nlu.risk import patterns as p
 from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07q.tsv"
-HELD_OUT_R = ROOT / "tests" / "risk" / "heldout_2026-12-07r.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07s.tsv"
 NEAR = 0.85
 
 
-# Set q (set p went to training: it was added in the same change as rules and training data), written by an
-# independent writer who saw neither rules nor data; 21 of 330 lines within 0.85 of training data, rule phrases or
-# another line of the set removed by rule before first use (not by score), then measured once on the shipped model.
-# Floors are that measurement less one message per category: recall (right category) abuse 1.000, exploitation
-# 0.932, imminent_danger 0.977, self_harm 0.974, third_party 0.933; false escalations 0.052 (5 of 96). Paged or
-# asked: 1.000, 0.977, 1.000, 1.000, 1.000; 0.115 false alarms. Not every goal is met: README, "Risk numbers".
-HELD_OUT_FLOORS = {"abuse": 0.976, "exploitation": 0.909, "imminent_danger": 0.954, "self_harm": 0.947,
-                   "third_party": 0.911}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.063
-CHECK_IN_FLOORS = {"abuse": 0.976, "exploitation": 0.954, "imminent_danger": 0.977, "self_harm": 0.973,
-                   "third_party": 0.977}
-CHECK_IN_MAX_FALSE = 0.125
-
-# Set r, by a second independent writer (31 of 330 lines removed as near-copies by rule), measured once on the
-# same shipped risk layer as set q with nothing changed in between: recall abuse 0.974, exploitation 0.976,
-# imminent_danger 0.955, self_harm 0.972, third_party 0.977; false escalations 0.096 (9 of 94). Floors are that
-# less one message per category.
-R_FLOORS = {"abuse": 0.948, "exploitation": 0.952, "imminent_danger": 0.931, "self_harm": 0.944,
-            "third_party": 0.954}
-R_MAX_FALSE_ESCALATION = 0.107
+# Set s (sets q and r went to training: the diff since the last landed review touched held-out sets together with
+# rules and training data), written by an independent writer who saw neither rules nor data; 25 of 333 lines within
+# 0.85 of training data, rule phrases or another line of the set removed by rule before first use (not by score),
+# then measured once on the model retrained with q and r. Floors are that measurement less one message per
+# category: recall (right category) abuse 0.923, exploitation 0.978, imminent_danger 0.913, self_harm 1.000,
+# third_party 0.978; false escalations 0.071 (7 of 98). Paged or asked: 1.000 in every category; 0.133 false
+# alarms. Not every goal is met: README, "Risk numbers".
+HELD_OUT_FLOORS = {"abuse": 0.897, "exploitation": 0.955, "imminent_danger": 0.891, "self_harm": 0.970,
+                   "third_party": 0.956}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.082
+CHECK_IN_FLOORS = {"abuse": 0.974, "exploitation": 0.977, "imminent_danger": 0.978, "self_harm": 0.970,
+                   "third_party": 0.978}
+CHECK_IN_MAX_FALSE = 0.143
 
 
 def _plain(text: str) -> str:
@@ -73,7 +65,7 @@ def _near_copies(evaluation: list[str], others: list[str]) -> list[tuple[str, st
     return found
 
 
-@pytest.mark.parametrize(("held_out", "size"), [(HELD_OUT, 309), (HELD_OUT_R, 299)], ids=["q", "r"])
+@pytest.mark.parametrize(("held_out", "size"), [(HELD_OUT, 308)], ids=["s"])
 def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(held_out: Path, size: int):
     header = [line for line in held_out.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     text = " ".join(header).lower()
@@ -82,7 +74,7 @@ def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(
     assert len(load_set(held_out)) == size  # the lines left after near-copies went, none taken out since
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT, HELD_OUT_R], ids=["q", "r"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["s"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -90,8 +82,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION),
-    (HELD_OUT_R, R_FLOORS, R_MAX_FALSE_ESCALATION)], ids=["q", "r"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["s"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""

@@ -22,21 +22,22 @@ from tests.e2e.conftest import RunningHarbor
 # review's fixes and a retrained risk classifier). Later still, set o's misses were read and it joined too (154
 # conversations; 98/154 when it joined, set o itself 12/30 then); after tuning on them (results before the age
 # question, needs said beside a disclosure, ages and roles in people's shorthand): 102/154, 3 fallback turns of 479,
-# 3 repeats; 100/154, 3, 5 after a review took out two age readings that invented ages ("11. cant sleep").
+# 3 repeats; 100/154, 3, 5 after a review took out two age readings that invented ages ("11. cant sleep"). Then set
+# p joined unread (it had been added with the changes it measured): 105/184, 5 fallback turns of 564, 10 repeats.
 # A model trained from scratch may differ a little (the response selector is a neural
 # net): slack of three conversations, two fallback turns, two repeats.
-MIN_COMPLETED = 97
-MAX_FALLBACKS = 5
-MAX_REPEATED = 7
+MIN_COMPLETED = 102
+MAX_FALLBACKS = 7
+MAX_REPEATED = 12
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
-# The held-out set (tests/conversations_heldout/README.md), set p, 2026-12-07: 5/30, 1 fallback turn of 85,
-# 5 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
+# The held-out set (tests/conversations_heldout/README.md), set q, 2026-12-07: 10/30, 2 fallback turns of 85,
+# 2 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
 # number to tune toward; only numbers are printed, so a failure shows no conversation.
-HELDOUT_MIN_COMPLETED = 2
+HELDOUT_MIN_COMPLETED = 5
 HELDOUT_MAX_FALLBACKS = 5
-HELDOUT_MAX_REPEATED = 8
+HELDOUT_MAX_REPEATED = 6
 
 
 def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
