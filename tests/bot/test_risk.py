@@ -187,3 +187,40 @@ def test_a_worry_that_is_not_a_disclosure_is_asked_about_not_paged(text):
 ])
 def test_everyday_words_near_those_worries_are_nothing(text):
     assert assess(text).level == "none"
+
+
+# A survivor telling their story: in the past, at a distance, resolved. Asked "are you safe right now?", not paged.
+@pytest.mark.parametrize("text", [
+    "i was trafficked at 14, im 22 now and in college. can i volunteer",
+    "i tried to kill myself last year but im in a good place now",
+    "used to get sold by an older guy but that was 2 years ago. im in a good place now",
+    "i used to be in the life n im out of that life, got my own place",
+    "he used to be my pimp, hes locked up now, im in college",
+])
+def test_danger_told_as_over_asks_instead_of_paging(text):
+    result = assess(text)
+    assert not result.escalates, result.signals
+    assert result.level == "concern" and result.ask_if_safe
+
+
+# The same past with anything of it in the present still pages.
+@pytest.mark.parametrize("text", [
+    "i was trafficked at 14, im 22 now but he found me again",
+    "i tried to kill myself last year, im in therapy but i still want to die",
+    "i used to cut but im doing better. now i want to kill myself",
+    "i got out 2 years ago, he is locked up now but his brother keeps texting me he will kill me",
+    "my bf used to pimp me out, im out now but he is making me do dates again",
+    "he sold me when i was 15 and i am scared he is coming back, im 19 now",
+])
+def test_a_past_with_anything_of_it_now_still_pages(text):
+    assert assess(text).escalates
+
+
+def test_an_ambiguous_rule_asks_where_the_classifier_is_sure_of_nothing_and_an_explicit_one_pages():
+    sure = ClassifierVote(risk=-3.0, category="none", threshold=0.5, veto_threshold=-1.0)
+    ambiguous = assess("he has a gun", sure)  # has_weapon: ambiguous
+    assert not ambiguous.escalates and ambiguous.level == "concern"
+    assert assess("he has a gun").escalates  # the rules alone page it
+    assert assess("he said he will kill me tonight", sure).escalates  # explicit: the classifier cannot lower it
+    unsure = ClassifierVote(risk=-0.5, category="none", threshold=0.5, veto_threshold=-1.0)
+    assert assess("he has a gun", unsure).escalates
