@@ -15,11 +15,14 @@ from bot.actions.resources import start_search_events
 from bot.answer_search import response_for
 
 # The kind of program an information question is about when its words name none.
-DEFAULT_CATEGORY = {"ask_jobs_school": "education_jobs", "ask_records": "legal"}
-ANSWERED_THEN_SEARCHED = ("ask_jobs_school", "ask_records", "ask_boys_services", "ask_lgbtq_services")
+DEFAULT_CATEGORY = {"ask_jobs_school": "education_jobs", "ask_records": "legal",
+                    "need_someone_to_talk": "mental_health"}
+ANSWERED_THEN_SEARCHED = ("ask_jobs_school", "ask_records", "ask_boys_services", "ask_lgbtq_services",
+                          "need_someone_to_talk")
 # Asking for programs, not about a topic: "is there counseling for boys", "what about job programs".
 _ASKS_FOR_PROGRAMS = re.compile(
-    r"\b(?:programs?|services?|places?|somewhere|anywhere|anyone|near|around here|around there|"
+    r"\b(?:programs?|services?|svcs?|referrals?|groups?|places?|somewhere|anywhere|anyone|near|around here|"
+    r"around there|"
     r"(?:is|are|r) there|what about|how about|where|any)\b", re.IGNORECASE)
 
 
@@ -28,6 +31,10 @@ def wants_programs(tracker: Tracker, intent: str) -> bool:
     said = {e.get("entity"): e.get("value") for e in message.get("entities") or [] if e.get("value")}
     place = said.get("place") or tracker.get_slot("known_place")
     kind = said.get("help") or DEFAULT_CATEGORY.get(intent)
+    if intent == "need_someone_to_talk":
+        # "i need someone to talk to. my daughter was exploited last year and im not ok. stockton": a place said
+        # with it asks for someone there; without one, the answer (988, a counselor) is the help.
+        return bool(said.get("place"))
     return bool(place and kind and _ASKS_FOR_PROGRAMS.search(message.get("text") or ""))
 
 

@@ -47,6 +47,9 @@ _WHERE_THEY_ARE = re.compile(r"\b(?:we|i'?m|im|i am|we're|we are|we r|i live|we 
                              r"now|rn|right now|currently)\s+)?(?:in|at)\s+$|"
                              r"\b(?:what'?s|whats|anything|something|somewhere|closer)\s+(?:\w+\s+)?(?:in|near|around|"
                              r"to)\s+$")
+_CORRECTED_TO = re.compile(r"\b(?:i said|i meant|i mean|i told (?:you|u|ya)|i typed|not there,?|no,)\s+"
+                           r"(?:in\s+|near\s+)?$")
+_AREA_AFTER = re.compile(r"\s+(?:area|county)\b")
 
 _NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -71,6 +74,10 @@ _AGES = [
     # saying who they are
     re.compile(r"\b(?:i'?m|im|i am)\s+(?!(?:at|in|on|near|by|outside|from|going|gonna|about|like)\b)"
                r"[^,.?!]{1,25},\s*(1[1-9]|2[0-4])\s*(?:,|\band\b|$)"),
+    # "ER SW. pt 15, disclosed ...", "client 17 in placement": a clinician's or worker's shorthand
+    re.compile(rf"\b(?:pt|patient|client)\s*,?\s+(1[0-9]|2[0-4]|[89])\b{_NOT_AN_AGE_AFTER}"),
+    # "survivor svcs for 16F", "17M, DMST": a professional's shorthand for age and sex
+    re.compile(r"\b(1[0-9]|2[0-4])(?:f|m)\b(?=\s*(?:[,.;:)/]|$|pt\b|patient|client|youth|w/))"),
     # "my 15 year old", "a 14-year-old"
     re.compile(rf"\b{_NUMBER}[\s-]*(?:year|yr)[\s-]*old\b"),
     # "my nephew is 19", "our foster son is only 15": an adult saying how old the young person is
@@ -194,6 +201,7 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
                                  r"family (?:counseling|therapy|therapist)|"
                                  r"(?:see|talk to|find|get|need|want|with) (?:her |him |me |them )?(?:a |an )?(?:\w+ )?"
                                  r"counsel(?:l)?or|"
+                                 r"(?:what about|how about|and|also|plus) (?:a |an )?counsel(?:l)?or|"
                                  r"(?:anyone|someone|somebody|programs?|people|a place) (?:who|that) (?:works?|helps?) "
                                  r"with (?:families|kids and families))\b")),
     ("legal", re.compile(r"\b(?:lawyer|attorney|legal|court|immigration)\b")),
@@ -202,15 +210,16 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
                                   r"back to school)\b")),
     ("substance_use", re.compile(r"\b(?:rehab|detox|sober|recovery program)\b")),
     ("trafficking_services", re.compile(r"\b(?:(?:anti-?)?trafficking[- ](?:specific |survivor )?"
-                                        r"(?:services?|programs?|help|support|advocates?)|"
-                                        r"survivor (?:services|programs?)|"
-                                        r"csec (?:services|programs?|advocates?)|"
+                                        r"(?:services?|svcs?|programs?|help|support|advocates?|"
+                                        r"case (?:management|mgmt))|"
+                                        r"survivor (?:services|svcs?|programs?)|"
+                                        r"csec (?:services|svcs?|programs?|advocates?)|"
                                         # "is there somewhere for girls like her", "refer her to specialized services"
                                         r"(?:somewhere|some ?place|a place|anywhere|programs?|services?) for "
                                         r"(?:girls|boys|kids|youth|teens|young people|people|someone) like "
                                         r"(?:her|him|me|them|us)|"
                                         r"specialized (?:csec |trafficking )?(?:services?|programs?|help|support))\b")),
-    ("caregiver_support", re.compile(r"\b(?:respite|caregiver support|support (?:group )?for (?:foster parents|"
+    ("caregiver_support", re.compile(r"\b(?:respite|caregiver support|support (?:groups? )?for (?:foster parents|"
                                      r"caregivers|grandparents|parents|families like ours|"
                                      r"us as (?:foster )?parents))\b")),
     ("drop_in", re.compile(r"\b(?:drop[- ]?in|showers?|laundry|wash (?:my|our) clothes)\b")),
@@ -280,15 +289,18 @@ def places(text: str) -> list[Fact]:
             end = words[index + size - 1][1] + len(words[index + size - 1][0])
             capitalised = (phrase in _CAPITALISED_SHORT and text[start:end].isupper() and not text.isupper())
             asked_about = bool(_WHAT_ABOUT.match(cleaned[:start]))  # "what about tracy" is a place question
+            area = bool(_AREA_AFTER.match(cleaned[end:]))  # "riverside area", "merced county"
             if _needs_preposition(phrase) and not (_PREPOSITION.search(cleaned[:start]) or capitalised
-                                                   or asked_about or cleaned.strip(" .!?") == phrase):
+                                                   or asked_about or area or cleaned.strip(" .!?") == phrase):
                 continue
             if not _resolves(names[phrase]):
                 continue
             taken.update(range(index, index + size))
             found.append(Fact("place", names[phrase], start, end))
-    # Where they are comes first: "she left w a older man, taking her down to LA. we in fresno".
-    return sorted(found, key=lambda fact: (not _WHERE_THEY_ARE.search(cleaned[:fact.start]), fact.start))
+    # A correction comes first ("its showing stuff in LA?? i said pomona"), then where they are ("she left w a older
+    # man, taking her down to LA. we in fresno").
+    return sorted(found, key=lambda fact: (not _CORRECTED_TO.search(cleaned[:fact.start]),
+                                           not _WHERE_THEY_ARE.search(cleaned[:fact.start]), fact.start))
 
 
 def _needs_preposition(phrase: str) -> bool:

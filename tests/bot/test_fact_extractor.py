@@ -83,3 +83,23 @@ def test_a_phone_that_is_checked_gets_the_answer_about_phones_and_respite_the_ca
     assert message.get("response_selector")["faq"]["response"]["utter_action"] == "utter_faq/phone_checked"
     text = "foster dad in santa cruz. our 15yo came back. we are wiped out. is there respite or support for us"
     assert plain_question_after(text, 0.5, "ask_youth_returned") == "ask_caregiver_support"
+
+
+# A short message adding or switching the kind of help: the search uses the place already said, or asks it.
+@pytest.mark.parametrize(("text", "intent"), [
+    ("counseling too pls", "faq"),
+    ("what about a counselor there too", "nlu_fallback"),
+    ("also trafficking-specific case mgmt same area", "faq"),
+    ("nvm actually i need a bed more. food i can figure out", "need_food"),
+])
+def test_another_kind_of_help_added_in_a_few_words_is_a_search(text: str, intent: str):
+    assert intent_after(text, intent) == "find_resource"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("should i get her a therapist too", "ask_how_to_talk"),
+    ("does counseling cost money too", "faq"),
+    ("nvm i dont need a bed anymore", "deny"),
+])
+def test_a_question_about_another_kind_of_help_keeps_its_answer(text: str, intent: str):
+    assert intent_after(text, intent) == intent

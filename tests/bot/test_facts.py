@@ -133,3 +133,25 @@ def test_clock_times_are_not_ages():
 ])
 def test_what_the_review_found_is_read_right(text: str, expected: dict[str, str]):
     assert said(text) == expected
+
+
+# Spent set q (2026-12-07): a professional's shorthand, an area, a correction, an add-on, a parents' group.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Probation. Need survivor svcs for 16F, San Bernardino. Recent DMST recovery.",
+     {"place": "san bernardino", "age": "16", "help": "trafficking_services"}),
+    ("any support groups for parents whose kids were trafficked? riverside area",
+     {"place": "riverside", "help": "caregiver_support"}),
+    ("its showing stuff in LA?? i said pomona", {"place": "pomona"}),
+    ("no, fresno. not sacramento", {"place": "fresno"}),
+    ("ER SW. pt 15, disclosed she ran. Resources?", {"age": "15"}),
+    ("what about a counselor there too", {"help": "mental_health"}),
+    ("also trafficking-specific case mgmt same area", {"help": "trafficking_services"}),
+])
+def test_shorthand_areas_and_corrections_are_read(text: str, expected: dict[str, str]):
+    assert said(text) == expected
+
+
+@pytest.mark.parametrize("text", ["he lives 15m away", "she ran 16m in the relay", "the river side area",
+                                  "patient 15 minutes late"])
+def test_distances_and_word_areas_are_no_ages_or_places(text: str):
+    assert said(text) == {}

@@ -189,38 +189,29 @@ def test_everyday_words_near_those_worries_are_nothing(text):
     assert assess(text).level == "none"
 
 
-# A survivor telling their story: in the past, at a distance, resolved. Asked "are you safe right now?", not paged.
+# The review of 2026-12-07 (evening) of a change that let a past told as over, or a classifier sure of nothing,
+# lower the rules: these came out as concern, no page. Both were taken out; the rules alone must page every one.
+# A survivor minimises ("im used to it, im fine"), tells the new thing in the past ("he dmed me last night"), asks
+# for help beside it ("where can i go?"); the rules never lower for any of that.
 @pytest.mark.parametrize("text", [
-    "i was trafficked at 14, im 22 now and in college. can i volunteer",
-    "i tried to kill myself last year but im in a good place now",
-    "used to get sold by an older guy but that was 2 years ago. im in a good place now",
-    "i used to be in the life n im out of that life, got my own place",
-    "he used to be my pimp, hes locked up now, im in college",
+    "im trapped. where can i go?",
+    "my bf has a knife, can you help?",
+    "can u come get me asap",
+    "suicidal. where can i go tonight",
+    "He branded me. What are my options?",
+    "is there a hotline number, im trapped at his house",
+    "do u have a number i can call he has a gun",
+    "my bf sells me but im used to it, im ok",
+    "my bf chokes me i'm used to it lol im fine",
+    "used to self harm 2 years ago, im clean 2 years. just swallowed a bunch of pills",
+    "he pimped me out 2 years ago. im in school now. he enrolled at my school",
+    "i used to stay w my mom, now im out here on the track",
+    "i got out of the life 2 years ago and im doing good. he is taking my little sister to do dates",
+    "my pimp got locked up last year, im safe. he dmed me last night",
+    "my daughter was trafficked last year, shes in therapy now. he said he would kill me",
+    "i tried to kill myself a year ago. im ok now. this time i wont fail",
+    "i was sold at 14. im safe now. i ran back to him last night",
+    "my little brother is suicidal what should i do",
 ])
-def test_danger_told_as_over_asks_instead_of_paging(text):
-    result = assess(text)
-    assert not result.escalates, result.signals
-    assert result.level == "concern" and result.ask_if_safe
-
-
-# The same past with anything of it in the present still pages.
-@pytest.mark.parametrize("text", [
-    "i was trafficked at 14, im 22 now but he found me again",
-    "i tried to kill myself last year, im in therapy but i still want to die",
-    "i used to cut but im doing better. now i want to kill myself",
-    "i got out 2 years ago, he is locked up now but his brother keeps texting me he will kill me",
-    "my bf used to pimp me out, im out now but he is making me do dates again",
-    "he sold me when i was 15 and i am scared he is coming back, im 19 now",
-])
-def test_a_past_with_anything_of_it_now_still_pages(text):
+def test_a_recovery_or_a_request_for_help_beside_danger_never_lowers_the_rules(text):
     assert assess(text).escalates
-
-
-def test_an_ambiguous_rule_asks_where_the_classifier_is_sure_of_nothing_and_an_explicit_one_pages():
-    sure = ClassifierVote(risk=-3.0, category="none", threshold=0.5, veto_threshold=-1.0)
-    ambiguous = assess("he has a gun", sure)  # has_weapon: ambiguous
-    assert not ambiguous.escalates and ambiguous.level == "concern"
-    assert assess("he has a gun").escalates  # the rules alone page it
-    assert assess("he said he will kill me tonight", sure).escalates  # explicit: the classifier cannot lower it
-    unsure = ClassifierVote(risk=-0.5, category="none", threshold=0.5, veto_threshold=-1.0)
-    assert assess("he has a gun", unsure).escalates

@@ -120,19 +120,3 @@ MIXED = [
 
 def test_explicit_danger_beside_everyday_words_escalates():
     assert [text for text in MIXED if not assess(text).escalates] == []
-
-
-def test_the_past_and_a_resolution_around_any_explicit_phrase_never_lower_it():
-    """Exhaustive, not sampled: a danger told as over asks instead of paging (bot/nlu/risk/told_as_over.py), so
-    every explicit phrase between every past and resolved context ("he used to", "i'm safe now but") must
-    still page: the present is in the phrase or after the "but"."""
-    past = [c for c in CONTEXTS if any(w in c for w in ("used to", "ago", "safe now", "got out", "back then"))]
-    lowered = []
-    for rule, phrase in EXPLICIT:
-        danger = first_person(rule, render(phrase, lambda options: options[0] or options[-1]))
-        for before in [*past, ""]:
-            for after in [*past, ""]:
-                text = f"{before} {danger} {after}".strip()
-                if LEVELS_BY_NAME[assess(text).level] < rule.level:
-                    lowered.append(text)
-    assert lowered == []

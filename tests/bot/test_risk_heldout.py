@@ -5,6 +5,7 @@ by someone who saw neither the rules nor the data, and used once per change."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -21,23 +22,24 @@ NEAR = 0.85
 
 
 # Set t, written by an independent writer who saw neither rules nor data; 37 of 330 lines within 0.85 of training
-# data, rule phrases or another line of the set removed by rule before first use (not by score), then measured once
-# on the risk layer with danger told as over and the classifier's veto of ambiguous rules (2026-12-07). Recall
-# (right category): abuse 0.971, exploitation 0.977, imminent_danger 0.932, self_harm 0.966, third_party 0.907;
-# paged for any category: imminent_danger 0.977, third_party 0.977; false escalations 0.030 (3 of 99). Paged or
-# asked: 1.000 in every category; 0.111 false alarms. Floors are that measurement less one message per category.
+# data, rule phrases or another line of the set removed by rule before first use (not by score). Measured first on a
+# change that was then taken out (README, "Risk numbers"), then once on the risk layer as it ships (the one set s
+# measured): recall (right category) abuse 0.971, exploitation 0.977, imminent_danger 0.932, self_harm 0.966,
+# third_party 0.907; paged for any category: imminent_danger 0.977, third_party 0.977; false escalations 0.020 (2 of
+# 99). Paged or asked: 1.000 except self_harm 0.966; 0.111 false alarms. Floors are that measurement less one message
+# per category.
 HELD_OUT_FLOORS = {"abuse": 0.942, "exploitation": 0.953, "imminent_danger": 0.909, "self_harm": 0.931,
                    "third_party": 0.883}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.041
-CHECK_IN_FLOORS = {"abuse": 0.971, "exploitation": 0.976, "imminent_danger": 0.977, "self_harm": 0.965,
+HELD_OUT_MAX_FALSE_ESCALATION = 0.031
+CHECK_IN_FLOORS = {"abuse": 0.971, "exploitation": 0.976, "imminent_danger": 0.977, "self_harm": 0.931,
                    "third_party": 0.976}
 CHECK_IN_MAX_FALSE = 0.122
-# Set s, the sample before it (same writer brief, another voice), never tuned on: its second measurement, on the
-# same change (its first, on the layer before it: README). Recall abuse 0.923, exploitation 0.978, imminent_danger
-# 0.913, self_harm 1.000, third_party 0.978; false escalations 0.082 (8 of 98, one more than the first run).
+# Set s, the sample before it (same writer brief, another voice), never tuned on, measured once on the same risk
+# layer: recall abuse 0.923, exploitation 0.978, imminent_danger 0.913, self_harm 1.000, third_party 0.978; false
+# escalations 0.071 (7 of 98).
 SECOND_SAMPLE_FLOORS = {"abuse": 0.897, "exploitation": 0.955, "imminent_danger": 0.891, "self_harm": 0.970,
                         "third_party": 0.956}
-SECOND_SAMPLE_MAX_FALSE_ESCALATION = 0.092
+SECOND_SAMPLE_MAX_FALSE_ESCALATION = 0.082
 
 
 def _plain(text: str) -> str:
@@ -61,11 +63,17 @@ def _rule_phrases() -> list[str]:
 
 def _near_copies(evaluation: list[str], others: list[str]) -> list[tuple[str, str]]:
     found = []
-    plain_others = [(_plain(o), o) for o in others]
-    for text in evaluation:
-        mine = _plain(text)
-        for theirs, original in plain_others:
-            matcher = SequenceMatcher(None, mine, theirs, autojunk=False)
+    mine_sorted = sorted(((_plain(t), t) for t in evaluation), key=lambda pair: len(pair[0]))
+    lengths = [len(mine) for mine, _ in mine_sorted]
+    matcher = SequenceMatcher(None, autojunk=False)
+    for original in others:
+        theirs = _plain(original)
+        matcher.set_seq2(theirs)  # SequenceMatcher caches what it learns of the second sequence
+        # A ratio of 2*matches/(a+b) >= NEAR needs lengths within these bounds: skip the rest unread.
+        low = bisect_left(lengths, len(theirs) * NEAR / (2 - NEAR))
+        high = bisect_right(lengths, len(theirs) * (2 - NEAR) / NEAR)
+        for mine, text in mine_sorted[low:high]:
+            matcher.set_seq1(mine)
             if matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR:
                 found.append((text, original))
     return found

@@ -6,16 +6,13 @@ sexual contact, an overdose, being held or moved against one's will: the rules r
 explicit) escalates whatever else is in the message. Nothing lowers it: not an idiom beside it ("i'm
 going to kill myself in the shower"), not a general question, not the classifier. Three things make it
 concern (the bot asks "are you safe right now?"), never none: a negation of the statement itself ("i
-would never kill myself"); an idiom whose words are the act and its victim ("they kicked me out"); a
-game named right after a threat or a blow, with no urgency ("he gonna kill me in fortnite"); and a danger
-told as over, years ago and resolved, with nothing of it in the present ("i was trafficked at 14, im 22
-now and in college": bot/nlu/risk/told_as_over.py).
+would never kill myself"); an idiom whose words are the act and its victim ("they kicked me out"); and
+a game named right after a threat or a blow, with no urgency ("he gonna kill me in fortnite").
 
 1. The rule layer (bot/nlu/risk/rules.py) finds danger in the words, texting spellings included.
    An ambiguous match whose words lie inside an idiom ("this homework is killing me") is the idiom
    and counts for nothing; one near an idiom, or in a message that laughs ("lol", "jk"; never for
-   self-harm), drops to concern; so does one the classifier is sure is nothing (it scores the message
-   lower than 99.5% of the validation split's risk messages). Explicit matches stand, even inside an idiom.
+   self-harm), drops to concern. Explicit matches stand, even inside an idiom.
 2. A caregiver's or provider's general question ("what are the warning signs ...") lowers an
    ambiguous or third-person exploitation or abuse hit to concern; a first-person one stands.
 3. Urgency ("right now", "help me") makes a high danger, self-harm or abuse hit imminent.
@@ -27,7 +24,6 @@ now and in college": bot/nlu/risk/told_as_over.py).
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -35,7 +31,6 @@ from spacy.tokens import Doc
 
 from bot.nlu.risk import patterns as p
 from bot.nlu.risk.rules import RuleHit, normalise, rule_layer
-from bot.nlu.risk.told_as_over import HIT_LOOKBACK, told_as_over, told_in_the_present
 from harbor.core.risk_levels import ESCALATING_LEVELS, LEVEL_NAMES, LEVELS_BY_NAME  # noqa: F401  (re-exported)
 
 
@@ -103,17 +98,10 @@ class ClassifierVote:
     category: str  # its most likely risk category
     threshold: float  # the recall-first threshold chosen on the validation split
     check_in_threshold: float = 1.0  # from here up to threshold: ask "are you safe right now?"
-    # Below this the classifier is sure there is no risk (fewer than 0.5% of the validation split's risk
-    # messages score lower): an ambiguous rule hit then asks "are you safe right now?" instead of paging.
-    veto_threshold: float = -math.inf
 
     @property
     def escalates(self) -> bool:
         return self.risk >= self.threshold
-
-    @property
-    def sure_of_none(self) -> bool:
-        return self.risk < self.veto_threshold
 
     @property
     def near_miss(self) -> bool:
@@ -141,8 +129,6 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
     general_question = _is_general_question(normalised)
     urgent = _has_urgency(normalised)
     info_request = any(w in normalised for w in p.INFO_REQUEST_WORDS)
-    over = told_as_over(normalised)
-    classifier_sure_of_none = vote is not None and vote.sure_of_none
     joking = bool(set(normalised.split()) & set(p.JOKE_MARKERS)) or any(
         m in normalised for m in p.JOKE_MARKERS if not m.isascii())
 
@@ -164,12 +150,11 @@ def assess(text: str | None, vote: ClassifierVote | None = None) -> RiskAssessme
         context_lowers = not explicit and (
             hit.near_idiom or (joking and hit.category != p.SELF_HARM)
             or (general_question and hit.category in (p.EXPLOITATION, p.ABUSE) and not _first_person(hit.text))
-            or (info_request and hit.rule in p.INFO_REQUEST_RULES) or classifier_sure_of_none)
+            or (info_request and hit.rule in p.INFO_REQUEST_RULES))
         game = not urgent and _in_a_game(hit, doc)
         # An idiom's last words ("i'm dead lol") never lower a wish to die: "happier if i am dead lol" pages.
         idiom_tail = hit.idiom_tail and not (explicit and hit.category == p.SELF_HARM)
-        past = over and not told_in_the_present([t.lower_ for t in doc[max(0, hit.start - HIT_LOOKBACK):hit.end]])
-        if negated or context_lowers or idiom_tail or game or past:
+        if negated or context_lowers or idiom_tail or game:
             level = p.CONCERN
         elif urgent and level == p.HIGH and hit.category in p.URGENT_CATEGORIES:
             level = p.IMMINENT

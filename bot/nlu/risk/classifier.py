@@ -17,11 +17,7 @@ validation, 11.5k messages): a 5% budget caught 0.73 of risk messages, 8% 0.83, 
 8% point paged for 2.4% of the messages that needed none, under the 5% goal, so 10% spends that room on
 recall (held-out set f measures what it costs). Below that threshold, a check-in threshold: the score
 from which Harbor asks "are you safe right now?" (rather than paging)
-for at most CHECK_IN_BUDGET more of those messages. Far below it, a veto: where the classifier scores a
-message lower than 99.5% of the validation split's risk messages, an ambiguous rule hit ("he has a gun", "the
-life") asks instead of paging; explicit ones still page. Chosen before the threshold, whose budget then
-counts the rules' pages as the live path makes them (2026-12-07: recall 0.970 to 0.971 at the same budget,
-the ambiguous rules' false pages on the validation split down from 66 to 24).
+for at most CHECK_IN_BUDGET more of those messages.
 The thresholds, with the recall, precision and false-escalation rate they gave on the validation
 split, are saved with the model and printed by `harbor train` and `python -m bench.risk_eval`.
 """
@@ -33,7 +29,7 @@ import hashlib
 import json
 import logging
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,16 +45,14 @@ log = logging.getLogger("harbor.risk.classifier")
 RISK_DATA = PROJECT_ROOT / "bot" / "risk_data"
 LABELLED = RISK_DATA / "labelled.tsv"  # the set the rules were tuned on; other *.tsv there are written data
 NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
-RULE_SOURCES = [Path(__file__).with_name(name) for name in ("patterns.py", "rules.py", "assessment.py",
-                                                                   "told_as_over.py")]
+RULE_SOURCES = [Path(__file__).with_name(name) for name in ("patterns.py", "rules.py", "assessment.py")]
 MODEL_PATH = MODELS_DIR / "risk_classifier.joblib"
 NONE = "none"
 FALSE_ESCALATION_BUDGET = 0.10
 CHECK_IN_BUDGET = 0.10
 FOLDS = 5
 SEED = 7
-VETO_QUANTILE = 0.005  # the classifier is sure of none below the score of the lowest 0.5% of risk messages
-VERSION = 5  # bump when the features or model change, so `harbor train` retrains
+VERSION = 4  # bump when the features or model change, so `harbor train` retrains
 NLU_RISK_INTENTS = {"in_danger_now": p.IMMINENT_DANGER, "self_harm": p.SELF_HARM,
                     "disclose_exploitation": p.EXPLOITATION, "report_missing": p.THIRD_PARTY}
 # Intents whose examples are neither risk nor clean negatives ("she keeps going back to him", "i'm
@@ -78,15 +72,13 @@ class Validation:
     false_escalation_rate: float
     positives: int
     negatives: int
-    veto_threshold: float = -math.inf  # below it an ambiguous rule hit asks instead of paging
 
     def describe(self) -> str:
         return (f"threshold {self.threshold:.3f} (chosen on {FOLDS}-fold validation grouped by writer, rules "
                 f"OR classifier paging at most {FALSE_ESCALATION_BUDGET:.0%} of the hard non-risk messages): "
                 f"recall {self.recall:.3f}, precision {self.precision:.3f}, "
                 f"false escalations {self.false_escalation_rate:.3f} ({self.positives} risk, "
-                f"{self.negatives} none); asks if safe from {self.check_in_threshold:.3f}; sure of none "
-                f"below {self.veto_threshold:.3f}")
+                f"{self.negatives} none); asks if safe from {self.check_in_threshold:.3f}")
 
 
 def load_labelled(path: Path) -> list[tuple[str, str]]:
@@ -259,8 +251,7 @@ class RiskClassifier:
         risk = self.scaling.combine(binary, multi)
         category = str(self.category_model.predict([text or ""])[0])  # type: ignore[attr-defined]
         return ClassifierVote(risk=risk, category=category, threshold=self.validation.threshold,
-                              check_in_threshold=self.validation.check_in_threshold,
-                              veto_threshold=self.validation.veto_threshold)
+                              check_in_threshold=self.validation.check_in_threshold)
 
 
 def train(rows: list[tuple[str, str, str]] | None = None) -> RiskClassifier:
@@ -281,13 +272,9 @@ def train(rows: list[tuple[str, str, str]] | None = None) -> RiskClassifier:
     out_of_fold = [scaling.combine(b, m) for b, m in zip(binary, multi, strict=True)]
     from bot.nlu.risk.assessment import assess
 
-    veto = float(np.quantile([s for s, risk in zip(out_of_fold, is_risk, strict=True) if risk], VETO_QUANTILE))
-    # The rules' pages as the live path makes them: an ambiguous hit the classifier is sure of asks instead.
-    rules_page = [assess(text, ClassifierVote(risk=score, category=NONE, threshold=math.inf,
-                                              veto_threshold=veto)).escalates
-                  for text, score in zip(texts, out_of_fold, strict=True)]
+    rules_page = [assess(text).escalates for text in texts]
     hard = [writer.startswith("risk:") for writer in writers]
-    validation = replace(choose_threshold(out_of_fold, list(is_risk), rules_page, hard), veto_threshold=veto)
+    validation = choose_threshold(out_of_fold, list(is_risk), rules_page, hard)
     risk_model = _risk_model().fit(texts, is_risk)
     multi_model = _multi_model().fit(texts, labels)
     risky = [i for i, flag in enumerate(is_risk) if flag]
@@ -305,7 +292,6 @@ def save(classifier: RiskClassifier, path: Path = MODEL_PATH) -> None:
         "sha256": _sha256(path), "version": VERSION,
         "threshold": classifier.validation.threshold, "recall": classifier.validation.recall,
         "check_in_threshold": classifier.validation.check_in_threshold,
-        "veto_threshold": classifier.validation.veto_threshold,
         "precision": classifier.validation.precision,
         "false_escalation_rate": classifier.validation.false_escalation_rate,
         "false_escalation_budget": FALSE_ESCALATION_BUDGET,
