@@ -28,7 +28,8 @@ class ActionCaregiverSupport(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
         dispatcher.utter_message(response="utter_ask_caregiver_support")
         if not _known_place(tracker):
-            return []
+            # "is there help for ME", then "Hayward": the place is for caregiver programs.
+            return [SlotSet("known_help", CAREGIVER_PROGRAMS)]
         search = [event for event in start_search_events(tracker, "ask_caregiver_support")
                   if event.get("name") != "resource_category"]
         return [*search, SlotSet("resource_category", CAREGIVER_PROGRAMS), FollowupAction("resource_form")]

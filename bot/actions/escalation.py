@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.questions import WHAT_ABOUT, asks_a_question, is_question_intent
 from bot.actions.suggest import answer_as
 from harbor.core.db import session_scope
-from harbor.core.risk_levels import EXPLOITATION, THIRD_PARTY
+from harbor.core.risk_levels import EXPLOITATION, SELF_HARM, THIRD_PARTY
 from harbor.core.settings import HotlineConfig
 from hotline.escalation_replies import choose_for
 from hotline.escalations import advocate_alerted, open_or_update
@@ -126,14 +126,15 @@ class ActionEscalate(Action):
         if answered or len(dispatcher.messages) > said:
             return answered
         categories = set(risk.get("categories") or [])
+        help_next = _help_after(categories, tracker)
         if (first_time and risk.get("level") == "high" and not tracker.active_loop and not is_adult(tracker)
                 and THIRD_PARTY not in categories):
             # After a young person tells us about danger to themselves, the first thing to know is whether they
             # are safe now (an unsure answer tells the advocate as much; a "yes" is thanked). Not after danger
             # now ("he won't let me leave"): the reply already says call 911, and the answer is known.
-            return [SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", True),
+            return [*help_next, SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", True),
                     FollowupAction("check_in_form")]
-        return []
+        return help_next
 
 
 def is_adult(tracker: Tracker) -> bool:
@@ -170,6 +171,18 @@ def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
     if asked == "faq" and not selected.get("intent_response_key"):
         return []  # no answer picked: nothing to add after the crisis reply (never "didn't get that")
     return answer_as(asked, dispatcher, tracker, domain)
+
+
+# The programs that fit what was disclosed, for a place said next ("We're in Torrance if that matters").
+_HELP_FOR = [(EXPLOITATION, "trafficking_services"), (THIRD_PARTY, "trafficking_services"),
+             (SELF_HARM, "mental_health")]
+
+
+def _help_after(categories: set[str], tracker: Tracker) -> list[dict[str, Any]]:
+    if tracker.get_slot("known_help"):
+        return []
+    kind = next((help_kind for category, help_kind in _HELP_FOR if category in categories), None)
+    return [SlotSet("known_help", kind)] if kind else []
 
 
 def then_the_need(tracker: Tracker) -> list[dict[str, Any]]:

@@ -77,7 +77,12 @@ _AGES = [
     # "ER SW. pt 15, disclosed ...", "client 17 in placement": a clinician's or worker's shorthand
     re.compile(rf"\b(?:pt|patient|client)\s*,?\s+(1[0-9]|2[0-4]|[89])\b{_NOT_AN_AGE_AFTER}"),
     # "survivor svcs for 16F", "17M, DMST": a professional's shorthand for age and sex
-    re.compile(r"\b(1[0-9]|2[0-4])(?:f|m)\b(?=\s*(?:[,.;:)/]|$|pt\b|patient|client|youth|w/))"),
+    re.compile(r"\b(1[0-9]|2[0-4])(?:f|m)\b"
+               r"(?=\s*(?:[,.;:)/]|$|pt\b|patient|client|youth|w/|(?:on|in|at) (?:my|our)\b))"),
+    # "My daughter (16) told me", "my nephew (15)": an age in brackets after who it is
+    re.compile(rf"\b(?:{_CHILD_WORDS}|sister|brother|sis|bro|cousin|she|he|her|him)\s*\((1[0-9]|2[0-4]|[89])\)"),
+    # "she 15. we on the east side": said the way people text it
+    re.compile(rf"\b(?:she|he)\s+(1[0-9]|[89])\b{_NOT_AN_AGE_AFTER}(?!\s*(?:and|n|&)\s+\d)"),
     # "my 15 year old", "a 14-year-old"
     re.compile(rf"\b{_NUMBER}[\s-]*(?:year|yr)[\s-]*old\b"),
     # "my nephew is 19", "our foster son is only 15": an adult saying how old the young person is
@@ -209,11 +214,10 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("education_jobs", re.compile(r"\b(?<!modeling )(?<!modelling )(?:job|jobs|ged|job training|employment|"
                                   r"back to school)\b")),
     ("substance_use", re.compile(r"\b(?:rehab|detox|sober|recovery program)\b")),
-    ("trafficking_services", re.compile(r"\b(?:(?:anti-?)?trafficking[- ](?:specific |survivor )?"
-                                        r"(?:services?|svcs?|programs?|help|support|advocates?|"
-                                        r"case (?:management|mgmt))|"
+    ("trafficking_services", re.compile(r"\b(?:(?:anti-?)?(?:trafficking|csec)[- ](?:specific |survivor )?"
+                                        r"(?:services?|svcs?|programs?|help|support|advocates?|providers?|agenc(?:y|ies)|"
+                                        r"orgs?|organizations?|case (?:management|mgmt))|"
                                         r"survivor (?:services|svcs?|programs?)|"
-                                        r"csec (?:services|svcs?|programs?|advocates?)|"
                                         # "is there somewhere for girls like her", "refer her to specialized services"
                                         r"(?:somewhere|some ?place|a place|anywhere|programs?|services?) for "
                                         r"(?:girls|boys|kids|youth|teens|young people|people|someone) like "

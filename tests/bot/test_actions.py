@@ -245,3 +245,32 @@ def test_escalate_in_a_page_storm_writes_the_escalation_but_does_not_promise_a_p
             "sms:0a1b2c", "sms:3d4e5f"]  # both in the queue
         held = session.scalars(select(Page).where(Page.status == "held")).all()
         assert [p.escalation.conversation_id for p in held] == ["sms:3d4e5f"]
+
+
+def test_after_a_disclosure_a_place_said_next_is_for_the_programs_that_fit_it(tmp_path, monkeypatch):
+    """"We're in Torrance if that matters" after a parent's disclosure: programs for trafficking survivors there."""
+    from bot.actions.escalation import ActionEscalate
+    from tests.hotline.support import database
+
+    database(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'hotline.db'}")
+
+    def help_set(risk: dict, slots: dict | None = None) -> list:
+        t = _risky_tracker(risk, "parent-1")
+        t.slots.update(slots or {})
+        return [e["value"] for e in run(ActionEscalate(), t)[1] if e.get("name") == "known_help"]
+
+    third = {"escalates": True, "level": "high", "categories": ["exploitation", "third_party"]}
+    assert help_set(third) == ["trafficking_services"]
+    assert help_set({"escalates": True, "level": "high", "categories": ["self_harm"]}) == ["mental_health"]
+    assert help_set({"escalates": True, "level": "imminent", "categories": ["imminent_danger"]}) == []
+    assert help_set(third, {"known_help": "food"}) == []  # what they were already looking for stays
+
+
+def test_a_caregiver_asking_for_support_before_saying_where_gets_caregiver_programs_for_the_place():
+    from bot.actions.caregivers import ActionCaregiverSupport
+
+    t = tracker([user("is there help for ME", "ask_caregiver_support")], text="is there help for ME")
+    messages, events = run(ActionCaregiverSupport(), t)
+    assert messages[0]["response"] == "utter_ask_caregiver_support"
+    assert [(e["name"], e["value"]) for e in events] == [("known_help", "caregiver_support")]

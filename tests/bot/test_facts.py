@@ -144,6 +144,9 @@ def test_what_the_review_found_is_read_right(text: str, expected: dict[str, str]
     ("its showing stuff in LA?? i said pomona", {"place": "pomona"}),
     ("no, fresno. not sacramento", {"place": "fresno"}),
     ("ER SW. pt 15, disclosed she ran. Resources?", {"age": "15"}),
+    ("17M on my caseload, suspect his cousin", {"age": "17", "role": "provider"}),
+    ("My daughter (16) told me last night", {"age": "16", "role": "caregiver", "gender": "female"}),
+    ("my homegirl keeps coming to school w new nails. she 15.", {"age": "15"}),
     ("what about a counselor there too", {"help": "mental_health"}),
     ("also trafficking-specific case mgmt same area", {"help": "trafficking_services"}),
 ])
@@ -152,6 +155,7 @@ def test_shorthand_areas_and_corrections_are_read(text: str, expected: dict[str,
 
 
 @pytest.mark.parametrize("text", ["he lives 15m away", "she ran 16m in the relay", "the river side area",
-                                  "patient 15 minutes late"])
+                                  "patient 15 minutes late", "he 16 minutes late", "she 100% knows",
+                                  "he called 10 times"])
 def test_distances_and_word_areas_are_no_ages_or_places(text: str):
     assert said(text) == {}
