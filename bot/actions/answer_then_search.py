@@ -21,9 +21,13 @@ ANSWERED_THEN_SEARCHED = ("ask_jobs_school", "ask_records", "ask_boys_services",
                           "need_someone_to_talk")
 # Asking for programs, not about a topic: "is there counseling for boys", "what about job programs".
 _ASKS_FOR_PROGRAMS = re.compile(
-    r"\b(?:programs?|services?|svcs?|referrals?|groups?|places?|somewhere|anywhere|anyone|near|around here|"
+    r"\b(?:programs?|services?|svcs?|referrals?|groups?(?! home)|places?|somewhere|anywhere|anyone|near|around here|"
     r"around there|"
     r"(?:is|are|r) there|what about|how about|where|any)\b", re.IGNORECASE)
+
+
+_NOT_HERE_OR_NOT_THAT = re.compile(r"\b(?:grew up|moved|used to live|was (?:in|at)|(?:dont|don'?t|do not) "
+                                   r"(?:want|need)|no (?:counselor|therapist|therapy|counseling))\b", re.IGNORECASE)
 
 
 def wants_programs(tracker: Tracker, intent: str) -> bool:
@@ -33,8 +37,10 @@ def wants_programs(tracker: Tracker, intent: str) -> bool:
     kind = said.get("help") or DEFAULT_CATEGORY.get(intent)
     if intent == "need_someone_to_talk":
         # "i need someone to talk to. my daughter was exploited last year and im not ok. stockton": a place said
-        # with it asks for someone there; without one, the answer (988, a counselor) is the help.
-        return bool(said.get("place"))
+        # with it asks for someone there; without one, the answer (988, a counselor) is the help. Not where they
+        # were ("i grew up in fresno"), nor after "i dont want a counselor".
+        text = message.get("text") or ""
+        return bool(said.get("place")) and not _NOT_HERE_OR_NOT_THAT.search(text)
     return bool(place and kind and _ASKS_FOR_PROGRAMS.search(message.get("text") or ""))
 
 

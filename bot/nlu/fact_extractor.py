@@ -29,7 +29,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.actions.questions import asks_a_question
+from bot.actions.questions import asks_a_question, is_question_intent
 from bot.nlu.facts import facts
 from bot.nlu.language import SPANISH, language_of, looks_spanish, spanish_intent
 
@@ -105,7 +105,8 @@ _KEEPS_ITS_ANSWER = {"ask_shelter_life", "ask_jobs_school", "ask_records", "ask_
                      "in_danger_now", "self_harm", "disclose_exploitation", "report_missing", "risk_check_in"}
 # "no i dont need a shelter in fresno", "will the clinic in oakland tell my mom if i need birth control"
 _NOT_A_REQUEST = re.compile(r"\b(?:no|dont|don'?t|do not|never)\s+(?:\w+\s+){0,2}(?:need|want|looking)\b|"
-                            r"\b(?:stop|anymore|tell my|call my)\b", re.IGNORECASE)
+                            r"\b(?:stop|anymore|tell my|call my)\b|"
+                            r"\bnvm\b(?!,?\s+(?:actually\s+)?(?:i|we) (?:need|want))", re.IGNORECASE)
 
 
 # Without a place in the message, only words that plainly ask where to take someone: "where can I send her for a
@@ -116,23 +117,28 @@ _ASKS_WHERE = re.compile(r"\b(?:where (?:can|could|should|do) (?:i|we) (?:send|t
 
 
 # A short message adding or switching the kind of help, where the place is known or asked next: "counseling too
-# pls", "what about a counselor there too", "also trafficking-specific case mgmt same area", "nvm actually i need a
-# bed more".
-_ADDS_A_KIND = re.compile(r"\b(?:too|also|as well|plus|instead|actually|same (?:area|place|city|town)|"
-                          r"(?:what|how) about (?:a |an |some )?\w+(?: \w+)? (?:there|too|also|in that area))\b",
-                          re.IGNORECASE)
+# pls", "what about a counselor there too", "also trafficking-specific case mgmt same area". Only where the classifier
+# had no better reading: never over "im safe", "thanks", a person asked for, or a question it knows.
+_ADDS_A_KIND = re.compile(r"\btoo\b(?=\s*(?:$|[.!?,]|pls|please|plz|thx|thanks|tho|lol))|\b(?:also|as well|plus|"
+                          r"same (?:area|place|city|town)|(?:what|how) about (?:a |an |some )?\w+(?: \w+)? "
+                          r"(?:there|too|also|in that area))\b", re.IGNORECASE)
 _ADD_ON_WORDS = 12
-# A question about that kind of help, not a request for it: "should i get her a therapist too", "does counseling
-# cost money too".
-_ABOUT_THE_KIND = re.compile(r"\b(?:should|why|does|do they|is it|would it|will (?:they|it))\b", re.IGNORECASE)
+_ADD_ON_OVER = {"nlu_fallback", "faq", "inform", "out_of_scope", "find_resource"}
+# A question about that kind of help, a refusal or a report, not a request for it: "should i get her a therapist
+# too", "do i have to see a therapist too?", "she refuses therapy too", "my therapist told me that too".
+_ABOUT_THE_KIND = re.compile(r"\b(?:should|why|does|do (?:they|i|we)|is it|would it|will (?:they|it)|can my|"
+                             r"have to|dont|don'?t|doesn'?t|doesnt|won'?t|wont|refuses?|hates?|told|said|was|were|"
+                             r"found|thanks|thank you|thx|ty)\b", re.IGNORECASE)
 
 
 def _asks_for_programs_there(text: str, entities: list[dict[str, Any]], intent: str | None) -> bool:
     said = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities}
     if "help" not in said or intent in _KEEPS_ITS_ANSWER or _NOT_A_REQUEST.search(text):
         return False
-    if len(text.split()) <= _ADD_ON_WORDS and _ADDS_A_KIND.search(text) and not _ABOUT_THE_KIND.search(text):
-        return True  # even over a search intent: the kind the words name wins ("nvm actually i need a bed more")
+    # A question the classifier knows keeps its answer unless the words ask nothing ("counseling too pls").
+    over = intent in _ADD_ON_OVER or (is_question_intent(intent) and not asks_a_question(text))
+    if over and len(text.split()) <= _ADD_ON_WORDS and _ADDS_A_KIND.search(text) and not _ABOUT_THE_KIND.search(text):
+        return True
     if intent in _SEARCH_INTENTS:
         return False
     return bool(_ASKS.search(text)) if "place" in said else bool(_ASKS_WHERE.search(text))

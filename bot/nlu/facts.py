@@ -35,7 +35,8 @@ SHORT_NAMES = {
 _NEEDS_PREPOSITION = {"tracy", "davis", "lincoln", "sherman", "maxwell", "chester", "nelson", "dixon",
                       "ross", "winton", "newman", "avery", "colton", "grover", "san", "la", "oak", "sd", "paso",
                       "the valley", "the bay", "sac", "clay", "graton", "taft", "keyes", "weldon"}
-_PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?|live in|stay in)\s+)$")
+_PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?|live in|stay in|i said|i meant|"
+                          r"i typed)\s+)$")
 # "what about LA?", "ok and SF": written in capitals (in a message that is not all capitals: "ESTOY EN LA
 # CASA"), a short name is the place. Not SD ("an SD card"), OC ("my OC") or SJ (initials).
 _CAPITALISED_SHORT = {"la", "l.a", "sf", "s.f"}
@@ -47,8 +48,9 @@ _WHERE_THEY_ARE = re.compile(r"\b(?:we|i'?m|im|i am|we're|we are|we r|i live|we 
                              r"now|rn|right now|currently)\s+)?(?:in|at)\s+$|"
                              r"\b(?:what'?s|whats|anything|something|somewhere|closer)\s+(?:\w+\s+)?(?:in|near|around|"
                              r"to)\s+$")
-_CORRECTED_TO = re.compile(r"\b(?:i said|i meant|i mean|i told (?:you|u|ya)|i typed|not there,?|no,)\s+"
-                           r"(?:in\s+|near\s+)?$")
+_CORRECTED_TO = re.compile(r"\b(?:i said|i meant|i told (?:you|u|ya)|i typed)\s+(?:in\s+|near\s+)?$")
+_MALE_SHORTHAND = re.compile(r"(?<!room )(?<!apt )(?<!unit )(?<!#)\b(1[0-9]|2[0-4])M\b"
+                             r"(?=\s*(?:[,.;:)/]|$|pt\b|patient|client|youth|w/|(?:on|in|at) (?:my|our)\b))")
 _AREA_AFTER = re.compile(r"\s+(?:area|county)\b")
 
 _NUMBER_WORDS = {
@@ -75,9 +77,11 @@ _AGES = [
     re.compile(r"\b(?:i'?m|im|i am)\s+(?!(?:at|in|on|near|by|outside|from|going|gonna|about|like)\b)"
                r"[^,.?!]{1,25},\s*(1[1-9]|2[0-4])\s*(?:,|\band\b|$)"),
     # "ER SW. pt 15, disclosed ...", "client 17 in placement": a clinician's or worker's shorthand
-    re.compile(rf"\b(?:pt|patient|client)\s*,?\s+(1[0-9]|2[0-4]|[89])\b{_NOT_AN_AGE_AFTER}"),
+    re.compile(rf"(?:^|[.;,]\s*|\b(?:my|our|a|the|this|new)\s+)(?:pt|patient|client)\s*,?\s+(1[0-9]|2[0-4]|[89])\b"
+               rf"{_NOT_AN_AGE_AFTER}(?!\s*/|\s*(?:sessions?|visits?|appointments?|more)\b)"),
     # "survivor svcs for 16F", "17M, DMST": a professional's shorthand for age and sex
-    re.compile(r"\b(1[0-9]|2[0-4])(?:f|m)\b"
+    # (a lower-case "m" is minutes or months: "brb 10m", "my son is 14m"; an upper-case one is read in `ages`)
+    re.compile(r"(?<!room )(?<!apt )(?<!unit )(?<!suite )(?<!#)\b(1[0-9]|2[0-4])f\b"
                r"(?=\s*(?:[,.;:)/]|$|pt\b|patient|client|youth|w/|(?:on|in|at) (?:my|our)\b))"),
     # "My daughter (16) told me", "my nephew (15)": an age in brackets after who it is
     re.compile(rf"\b(?:{_CHILD_WORDS}|sister|brother|sis|bro|cousin|she|he|her|him)\s*\((1[0-9]|2[0-4]|[89])\)"),
@@ -293,7 +297,10 @@ def places(text: str) -> list[Fact]:
             end = words[index + size - 1][1] + len(words[index + size - 1][0])
             capitalised = (phrase in _CAPITALISED_SHORT and text[start:end].isupper() and not text.isupper())
             asked_about = bool(_WHAT_ABOUT.match(cleaned[:start]))  # "what about tracy" is a place question
-            area = bool(_AREA_AFTER.match(cleaned[end:]))  # "riverside area", "merced county"
+            # "riverside area", "merced county"; not "a nice area", "the lake area"
+            area = bool(_AREA_AFTER.match(cleaned[end:])) and not re.search(r"\b(?:a|an|the|this|that|my|our|his|"
+                                                                           r"her|their|nice|good|bad)\s+$",
+                                                                           cleaned[:start])
             if _needs_preposition(phrase) and not (_PREPOSITION.search(cleaned[:start]) or capitalised
                                                    or asked_about or area or cleaned.strip(" .!?") == phrase):
                 continue
@@ -303,8 +310,8 @@ def places(text: str) -> list[Fact]:
             found.append(Fact("place", names[phrase], start, end))
     # A correction comes first ("its showing stuff in LA?? i said pomona"), then where they are ("she left w a older
     # man, taking her down to LA. we in fresno").
-    return sorted(found, key=lambda fact: (not _CORRECTED_TO.search(cleaned[:fact.start]),
-                                           not _WHERE_THEY_ARE.search(cleaned[:fact.start]), fact.start))
+    return sorted(found, key=lambda fact: (not _WHERE_THEY_ARE.search(cleaned[:fact.start]),
+                                           not _CORRECTED_TO.search(cleaned[:fact.start]), fact.start))
 
 
 def _needs_preposition(phrase: str) -> bool:
@@ -333,8 +340,8 @@ def ages(text: str) -> list[Fact]:
     if bare and _age_value(bare.group(1)) is not None:
         return [Fact("age", str(_age_value(bare.group(1))), bare.start(1), bare.end(1))]
     found: list[Fact] = []
-    for pattern in _AGES:
-        for match in pattern.finditer(cleaned):
+    for pattern in [*_AGES, _MALE_SHORTHAND]:
+        for match in pattern.finditer(text if pattern is _MALE_SHORTHAND else cleaned):
             value = _age_value(match.group(1))
             if value is not None and not any(f.start == match.start(1) for f in found):
                 found.append(Fact("age", str(value), match.start(1), match.end(1)))

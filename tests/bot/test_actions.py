@@ -274,3 +274,17 @@ def test_a_caregiver_asking_for_support_before_saying_where_gets_caregiver_progr
     messages, events = run(ActionCaregiverSupport(), t)
     assert messages[0]["response"] == "utter_ask_caregiver_support"
     assert [(e["name"], e["value"]) for e in events] == [("known_help", "caregiver_support")]
+
+
+def test_someone_to_talk_to_near_a_place_said_with_it_lists_counseling_there_and_not_where_they_were():
+    from bot.actions.answer_then_search import wants_programs
+
+    def wants(text: str) -> bool:
+        place = [{"entity": "place", "value": "stockton"}]
+        t = Tracker("s1", {}, {"text": text, "intent": {"name": "need_someone_to_talk"}, "entities": place}, [],
+                    False, None, {}, "action_listen")
+        return wants_programs(t, "need_someone_to_talk")
+
+    assert wants("i need someone to talk to. my daughter was exploited last year and im not ok. stockton")
+    assert not wants("i grew up in stockton, i just need someone to talk to")
+    assert not wants("i dont want a counselor i just want to talk. im in stockton")

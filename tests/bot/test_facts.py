@@ -142,7 +142,9 @@ def test_what_the_review_found_is_read_right(text: str, expected: dict[str, str]
     ("any support groups for parents whose kids were trafficked? riverside area",
      {"place": "riverside", "help": "caregiver_support"}),
     ("its showing stuff in LA?? i said pomona", {"place": "pomona"}),
-    ("no, fresno. not sacramento", {"place": "fresno"}),
+    ("i said sac not stockton", {"place": "sacramento"}),
+    ("no, sacramento is too far. im in stockton", {"place": "stockton"}),  # where they are wins
+    ("i mean LA is too far, im in pomona", {"place": "pomona"}),
     ("ER SW. pt 15, disclosed she ran. Resources?", {"age": "15"}),
     ("17M on my caseload, suspect his cousin", {"age": "17", "role": "provider"}),
     ("My daughter (16) told me last night", {"age": "16", "role": "caregiver", "gender": "female"}),
@@ -156,6 +158,7 @@ def test_shorthand_areas_and_corrections_are_read(text: str, expected: dict[str,
 
 @pytest.mark.parametrize("text", ["he lives 15m away", "she ran 16m in the relay", "the river side area",
                                   "patient 15 minutes late", "he 16 minutes late", "she 100% knows",
-                                  "he called 10 times"])
+                                  "he called 10 times", "brb 10m", "room 14F", "client 10 sessions in",
+                                  "be patient 15 more mins", "pt 9/10 pain", "a nice area", "the lake area"])
 def test_distances_and_word_areas_are_no_ages_or_places(text: str):
     assert said(text) == {}

@@ -27,10 +27,11 @@ from tests.e2e.conftest import RunningHarbor
 # Then set q's misses were read and it joined (214 conversations; set q 10/30 as it came); after tuning on them
 # (a professional's shorthand, an area, a correction, another kind of help in a few words, someone to talk to near a
 # place): 120/214 (set q itself 14/30, the rest 106/184), 6 fallback turns of 649, 10 repeats; 124/214, 6, 10 once
-# a disclosure or a caregiver's question keeps the kind of help for a place said next and more ages were read.
+# a disclosure or a caregiver's question keeps the kind of help for a place said next and more ages were read;
+# 123/214, 6, 10 after a review narrowed the add-on search (never over "im safe", thanks or a known question).
 # A model trained from scratch may differ a little (the response selector is a neural
 # net): slack of three conversations, two fallback turns, two repeats.
-MIN_COMPLETED = 121
+MIN_COMPLETED = 120
 MAX_FALLBACKS = 8
 MAX_REPEATED = 12
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
