@@ -37,12 +37,12 @@ MAX_REPEATED = 12
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
-# The held-out set (tests/conversations_heldout/README.md), set q, 2026-12-07: 10/30, 2 fallback turns of 85,
-# 2 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
+# The held-out set (tests/conversations_heldout/README.md), set r, 2026-12-07: 14/30, 1 fallback turn of 85,
+# 6 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
 # number to tune toward; only numbers are printed, so a failure shows no conversation.
-HELDOUT_MIN_COMPLETED = 5
+HELDOUT_MIN_COMPLETED = 7
 HELDOUT_MAX_FALLBACKS = 5
-HELDOUT_MAX_REPEATED = 6
+HELDOUT_MAX_REPEATED = 8
 
 
 def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
