@@ -1,6 +1,6 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent ones (tests/risk/heldout_2026-12-07t.tsv and, before it, heldout_2026-12-07s.tsv), each written
-by someone who saw neither the rules nor the data, and used once per change."""
+the independent one (tests/risk/heldout_2026-12-07u.tsv), written by someone who saw neither the rules nor the
+data, and used once per change."""
 
 from __future__ import annotations
 
@@ -16,30 +16,22 @@ from bot.nlu.risk import patterns as p
 from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07t.tsv"
-SECOND_SAMPLE = ROOT / "tests" / "risk" / "heldout_2026-12-07s.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07u.tsv"
 NEAR = 0.85
 
 
-# Set t, written by an independent writer who saw neither rules nor data; 37 of 330 lines within 0.85 of training
-# data, rule phrases or another line of the set removed by rule before first use (not by score). Measured first on a
-# change that was then taken out (README, "Risk numbers"), then once on the risk layer as it ships (the one set s
-# measured): recall (right category) abuse 0.971, exploitation 0.977, imminent_danger 0.932, self_harm 0.966,
-# third_party 0.907; paged for any category: imminent_danger 0.977, third_party 0.977; false escalations 0.020 (2 of
-# 99). Paged or asked: 1.000 except self_harm 0.966; 0.111 false alarms. Floors are that measurement less one message
-# per category.
-HELD_OUT_FLOORS = {"abuse": 0.942, "exploitation": 0.953, "imminent_danger": 0.909, "self_harm": 0.931,
-                   "third_party": 0.883}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.031
-CHECK_IN_FLOORS = {"abuse": 0.971, "exploitation": 0.976, "imminent_danger": 0.977, "self_harm": 0.931,
+# Set u (sets s and t went to training: the change since the last landed review touched held-out sets together with
+# rules and data), written by an independent writer who saw neither rules nor data; 34 of 330 lines within 0.85 of
+# training data, rule phrases or another line of the set removed by rule before first use (not by score), then
+# measured once on the classifier retrained with s and t. Recall (right category): abuse 0.943, exploitation 0.956,
+# imminent_danger 0.977, self_harm 1.000, third_party 0.953; false escalations 0.067 (7 of 104). Paged or asked: 1.000
+# in every category; 0.077 false alarms. Floors are that measurement less one message per category.
+HELD_OUT_FLOORS = {"abuse": 0.914, "exploitation": 0.933, "imminent_danger": 0.953, "self_harm": 0.961,
+                   "third_party": 0.930}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.077
+CHECK_IN_FLOORS = {"abuse": 0.971, "exploitation": 0.977, "imminent_danger": 0.976, "self_harm": 0.961,
                    "third_party": 0.976}
-CHECK_IN_MAX_FALSE = 0.122
-# Set s, the sample before it (same writer brief, another voice), never tuned on, measured once on the same risk
-# layer: recall abuse 0.923, exploitation 0.978, imminent_danger 0.913, self_harm 1.000, third_party 0.978; false
-# escalations 0.071 (7 of 98).
-SECOND_SAMPLE_FLOORS = {"abuse": 0.897, "exploitation": 0.955, "imminent_danger": 0.891, "self_harm": 0.970,
-                        "third_party": 0.956}
-SECOND_SAMPLE_MAX_FALSE_ESCALATION = 0.082
+CHECK_IN_MAX_FALSE = 0.087
 
 
 def _plain(text: str) -> str:
@@ -79,7 +71,7 @@ def _near_copies(evaluation: list[str], others: list[str]) -> list[tuple[str, st
     return found
 
 
-@pytest.mark.parametrize(("held_out", "size"), [(HELD_OUT, 293), (SECOND_SAMPLE, 308)], ids=["t", "s"])
+@pytest.mark.parametrize(("held_out", "size"), [(HELD_OUT, 296)], ids=["u"])
 def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(held_out: Path, size: int):
     header = [line for line in held_out.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     text = " ".join(header).lower()
@@ -88,7 +80,7 @@ def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(
     assert len(load_set(held_out)) == size  # the lines left after near-copies went, none taken out since
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT, SECOND_SAMPLE], ids=["t", "s"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["u"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -96,8 +88,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION),
-    (SECOND_SAMPLE, SECOND_SAMPLE_FLOORS, SECOND_SAMPLE_MAX_FALSE_ESCALATION)], ids=["t", "s"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["u"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""

@@ -29,15 +29,17 @@ from tests.e2e.conftest import RunningHarbor
 # place): 120/214 (set q itself 14/30, the rest 106/184), 6 fallback turns of 649, 10 repeats; 124/214, 6, 10 once
 # a disclosure or a caregiver's question keeps the kind of help for a place said next and more ages were read;
 # 123/214, 6, 10 after a review narrowed the add-on search (never over "im safe", thanks or a known question).
+# Then held-out set r joined unread (it had been added with the changes it measured; 14/30 on its one run) and the
+# risk classifier was retrained with risk sets s and t: 135/244, 6 fallback turns of 734, 16 repeats.
 # A model trained from scratch may differ a little (the response selector is a neural
 # net): slack of three conversations, two fallback turns, two repeats.
-MIN_COMPLETED = 120
+MIN_COMPLETED = 132
 MAX_FALLBACKS = 8
-MAX_REPEATED = 12
+MAX_REPEATED = 18
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
-# The held-out set (tests/conversations_heldout/README.md), set r, 2026-12-07: 14/30, 1 fallback turn of 85,
+# The held-out set (tests/conversations_heldout/README.md), set s, 2026-12-07: 14/30, 3 fallback turns of 87,
 # 6 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
 # number to tune toward; only numbers are printed, so a failure shows no conversation.
 HELDOUT_MIN_COMPLETED = 7
@@ -61,7 +63,7 @@ def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
 def test_the_conversation_suite(harbor: RunningHarbor):
     send, parse_of = _client(harbor)
     conversations = load()
-    assert len(conversations) >= 210
+    assert len(conversations) >= 240
     report = evaluate(conversations, send, parse_of, Directory(harbor.env["DATABASE_URL"]))
     print(report.render())
     assert report.completed >= MIN_COMPLETED, report.render()
