@@ -28,6 +28,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
@@ -63,6 +64,7 @@ UNDELIVERED_STATUSES = ("failed", "undelivered")
 # DATABASE_DOWN (harbor/core/db.py): nothing was stored, so Twilio must try again rather than get a 500
 # it would not retry and a message Harbor never kept.
 RETRY_AFTER_SECONDS = "5"
+SENT_LOOKBACK_SECONDS = 2
 
 
 def twiml_message(text: str) -> str:
@@ -118,8 +120,14 @@ class TwilioRestOutput(OutputChannel):
     async def send_to_number(self, number: str, text: str) -> None:
         gateway = await self.gateway_factory()
         body = to_gsm7(text)
+        # Twilio's send times are whole seconds; a little slack so a send made this second is found.
+        since = datetime.now(timezone.utc) - timedelta(seconds=SENT_LOOKBACK_SECONDS)
+        unanswered = False
         for attempt in range(1, self.retry.attempts + 1):
             try:
+                if unanswered and await self._already_sent(gateway, number, body, since):
+                    REPLIES.labels("sms", "sent").inc()
+                    return
                 await gateway.send_sms(number, body)
                 REPLIES.labels("sms", "sent").inc()
                 return
@@ -128,10 +136,20 @@ class TwilioRestOutput(OutputChannel):
                 self._lost(f"refused by the provider: {scrubbed(error)}")
                 return
             except RetryableSendError as error:
+                unanswered = unanswered or error.unanswered
                 if attempt == self.retry.attempts:
                     self._lost(f"after {attempt} attempts: {scrubbed(error)}")
                     return
                 await asyncio.sleep(self.retry.delay(attempt))
+
+    @staticmethod
+    async def _already_sent(gateway: TwilioGateway, number: str, body: str, since: datetime) -> bool:
+        """A send that got no answer may have gone out: the provider is asked before it is sent again
+        (as the pager does after a crash). Raises RetryableSendError while the provider cannot say."""
+        if await gateway.find_sent(number, body, since, whole=True) is None:
+            return False
+        log.warning("a reply whose send got no answer had reached the provider; not sending it again")
+        return True
 
     @staticmethod
     def _lost(reason: str) -> None:
@@ -155,6 +173,7 @@ class SmsInput(InputChannel):
         self.public_url = public_url()
         self._gateway: TwilioGateway | None = None
         self.send_retry = SendRetry()
+        self.send_timeout_seconds = 10.0
         self.texts = {name: channel_text(name) for name in ("utter_sms_help", "utter_sms_start", "utter_sms_media")}
         self.inbox: SmsInboxWorker | None = None
         self.advocate_outbox: AdvocateOutboxWorker | None = None
@@ -165,7 +184,7 @@ class SmsInput(InputChannel):
 
     async def gateway(self) -> TwilioGateway:
         if self._gateway is None:
-            self._gateway = TwilioGateway(self.settings)
+            self._gateway = TwilioGateway(self.settings, timeout=self.send_timeout_seconds)
         return self._gateway
 
     def get_output_channel(self) -> OutputChannel:

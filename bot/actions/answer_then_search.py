@@ -1,6 +1,10 @@
 """A question about a kind of program, asked where Harbor already knows the place, is also a search:
 "what about job programs for him" after "...sleeping in his car in sacramento" gets what the review says
-about school and jobs, then the programs near Sacramento, not a hotline number to find them."""
+about school and jobs, then the programs near Sacramento, not a hotline number to find them.
+
+The response selector's questions (intent faq) are answered here too: most only get their answer; asking for
+someone who has been through it ("faq/survivor_mentors") also lists programs for survivors where the place is
+known, and a place said next searches them."""
 
 from __future__ import annotations
 
@@ -11,12 +15,13 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.facts import full_intent
 from bot.actions.resources import start_search_events
 from bot.answer_search import response_for
 
 # The kind of program an information question is about when its words name none.
 DEFAULT_CATEGORY = {"ask_jobs_school": "education_jobs", "ask_records": "legal",
-                    "need_someone_to_talk": "mental_health"}
+                    "need_someone_to_talk": "mental_health", "faq/survivor_mentors": "trafficking_services"}
 ANSWERED_THEN_SEARCHED = ("ask_jobs_school", "ask_records", "ask_boys_services", "ask_lgbtq_services",
                           "need_someone_to_talk")
 # Asking for programs, not about a topic: "is there counseling for boys", "what about job programs".
@@ -26,6 +31,7 @@ _ASKS_FOR_PROGRAMS = re.compile(
     r"(?:is|are|r) there|what about|how about|where|any)\b", re.IGNORECASE)
 
 
+_NOT_WHERE_THEY_ARE = re.compile(r"\b(?:grew up|moved (?:from|away)|used to live)\b", re.IGNORECASE)
 _NOT_HERE_OR_NOT_THAT = re.compile(r"\b(?:grew up|moved|used to live|was (?:in|at)|(?:dont|don'?t|do not) "
                                    r"(?:want|need)|no (?:counselor|therapist|therapy|counseling))\b", re.IGNORECASE)
 
@@ -35,6 +41,10 @@ def wants_programs(tracker: Tracker, intent: str) -> bool:
     said = {e.get("entity"): e.get("value") for e in message.get("entities") or [] if e.get("value")}
     place = said.get("place") or tracker.get_slot("known_place")
     kind = said.get("help") or DEFAULT_CATEGORY.get(intent)
+    if intent == "faq/survivor_mentors":
+        # "can i talk to someone who been thru it too": the answer, then programs for survivors near them.
+        # Not where they were ("i grew up in fresno"); "i dont want a counselor" is what this asks.
+        return bool(place) and not _NOT_WHERE_THEY_ARE.search(message.get("text") or "")
     if intent == "need_someone_to_talk":
         # "i need someone to talk to. my daughter was exploited last year and im not ok. stockton": a place said
         # with it asks for someone there; without one, the answer (988, a counselor) is the help. Not where they
@@ -49,8 +59,13 @@ class ActionAnswerThenSearch(Action):
         return "action_answer_then_search"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+        intent = full_intent(tracker.latest_message or {}) or ""
+        if intent == "faq":  # no pick from the response selector: nothing to say but the menu
+            dispatcher.utter_message(response="utter_menu")
+            return []
         dispatcher.utter_message(response=response_for(intent))
+        if intent.startswith("faq/") and intent not in DEFAULT_CATEGORY:
+            return []
         if not wants_programs(tracker, intent):
             # "how do i clear my record", then "im in san diego": the place is for legal help.
             kind = DEFAULT_CATEGORY.get(intent)

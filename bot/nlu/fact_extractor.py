@@ -116,6 +116,12 @@ _ASKS_WHERE = re.compile(r"\b(?:where (?:can|could|should|do) (?:i|we) (?:send|t
                          r"what'?s an? [\w -]{1,20} (?:she|he|i|we|they) (?:could|can) (?:use|go to))\b", re.IGNORECASE)
 
 
+_ASKS_FOR_PROGRAMS_NEAR = re.compile(r"\b(?:local|nearby|near (?:me|us|her|him|them|there|here)|around here|"
+                                     r"in (?:the|our|my|this|that) area|any (?:\w+ ){0,2}(?:services?|programs?|"
+                                     r"groups?|orgs?|organizations?|agencies|clinics?|shelters?|centers?))\b",
+                                     re.IGNORECASE)
+
+
 # A short message adding or switching the kind of help, where the place is known or asked next: "counseling too
 # pls", "what about a counselor there too", "also trafficking-specific case mgmt same area". Only where the classifier
 # had no better reading: never over "im safe", "thanks", a person asked for, or a question it knows.
@@ -141,7 +147,12 @@ def _asks_for_programs_there(text: str, entities: list[dict[str, Any]], intent: 
         return True
     if intent in _SEARCH_INTENTS:
         return False
-    return bool(_ASKS.search(text)) if "place" in said else bool(_ASKS_WHERE.search(text))
+    if "place" in said:
+        return bool(_ASKS.search(text))
+    # "what local CSEC services can I call for her?" read as some long-tail answer: a search with the place known
+    # (or asked next) fits better than an answer that only shares a word.
+    return bool(_ASKS_WHERE.search(text) or (intent in _WEAK_READINGS and _ASKS_FOR_PROGRAMS_NEAR.search(text)
+                                             and (_ASKS.search(text) or asks_a_question(text))))
 
 
 # Questions the classifier had no confident answer for, in words that leave no doubt about what is asked.
@@ -153,7 +164,14 @@ _PLAIN_QUESTIONS = [
         r"(?:really\s+)?(?:private|confidential|anonymous)\b", re.IGNORECASE)),
     ("ask_boys_services", re.compile(
         r"\b(?:take|takes|accept|accepts|help|helps|serve|serves|work with|for)\s+(?:\w+\s+)?(?:dudes|guys|boys|males|"
-        r"young men|a (?:boy|guy|dude))\b", re.IGNORECASE)),
+        r"young men|a (?:boy|guy|dude))\b|"
+        # "can boys get trafficked too?", "this stuff dont happen to guys right", "does this even count for guys"
+        r"\b(?:boys|guys|dudes|males|young men)\s+(?:\w+\s+)?(?:get|be|are|being)\s+(?:trafficked|exploited|sold|"
+        r"pimped)|\b(?:happen|happens|count|counts)\s+(?:\w+\s+)?(?:to|for)\s+(?:guys|boys|dudes|males)\b",
+        re.IGNORECASE)),
+    ("ask_warning_signs", re.compile(
+        r"\b(?:what are (?:the |some )?(?:warning )?signs|(?:warning )?signs (?:that )?(?:my|our|a|her|his|she|he)\b|"
+        r"red flags (?:for|of|that)|how (?:do|would|can) (?:i|we) (?:know|tell) if (?:my|our|she|he))", re.IGNORECASE)),
 ]
 _SURE_ENOUGH = 0.6
 # The response selector picks some answer for anything: its pick is the weakest reading there is.

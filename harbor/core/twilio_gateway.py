@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
@@ -27,7 +27,14 @@ _TWILIO_HOST = re.compile(r"^https://[a-z0-9.-]*\.twilio\.com")
 
 
 class RetryableSendError(RuntimeError):
-    """Network error, 429 or 5xx: worth trying again later."""
+    """Network error, 429 or 5xx: worth trying again later.
+
+    `unanswered`: the provider never answered (timeout, connection dropped), so it may have taken the
+    message all the same; ask it (`find_sent`) before sending again, or the phone gets it twice."""
+
+    def __init__(self, message: str, unanswered: bool = False) -> None:
+        super().__init__(message)
+        self.unanswered = unanswered
 
 
 class PermanentSendError(RuntimeError):
@@ -44,6 +51,10 @@ class _BaseUrlHttpClient(AsyncTwilioHttpClient):
     async def request(self, method: str, url: str, *args, **kwargs):  # type: ignore[override]
         if self.base_url:
             url = _TWILIO_HOST.sub(self.base_url, url)
+        # twilio 8's async client keeps the timeout it is given but never applies it, so a send waited
+        # aiohttp's default five minutes; passed on here with each request.
+        if kwargs.get("timeout") is None and self.timeout:
+            kwargs["timeout"] = self.timeout
         return await super().request(method, url, *args, **kwargs)
 
 
@@ -65,17 +76,25 @@ class TwilioGateway:
                 raise RetryableSendError(f"Twilio HTTP {error.status}: {error.msg}") from error
             raise PermanentSendError(f"Twilio HTTP {error.status}: {error.msg}") from error
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
-            raise RetryableSendError(f"network error: {error.__class__.__name__}: {error}") from error
+            raise RetryableSendError(f"network error: {error.__class__.__name__}: {error}",
+                                     unanswered=True) from error
         return message.sid
 
-    async def find_sent(self, to: str, marker: str, since: datetime) -> str | None:
-        """The sid of a message to `to` whose body holds `marker`, sent since `since`."""
+    async def find_sent(self, to: str, marker: str, since: datetime, whole: bool = False) -> str | None:
+        """The sid of a message to `to` whose body holds `marker` (is `marker`, when `whole`), sent since
+        `since` (naive means UTC)."""
+        since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
         try:
             messages = await self.client.messages.list_async(to=to, date_sent_after=since, limit=100)
         except (TwilioRestException, aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             raise RetryableSendError(f"could not check earlier sends: {error}") from error
         for message in messages:
-            if marker in (message.body or ""):
+            body = message.body or ""
+            # Checked here too: a provider may read the filter by day, not by second.
+            sent = message.date_sent or message.date_created
+            if sent is not None and sent < since:
+                continue
+            if (body == marker) if whole else (marker in body):
                 return message.sid
         return None
 

@@ -219,3 +219,34 @@ def test_a_second_disclosure_gets_a_short_reply_that_still_says_it_is_not_their_
         asyncio.run(escalate(dispatcher, tracker, "high", ["abuse"]))
         replies.append(dispatcher.messages[0]["response"])
     assert replies == ["utter_escalate_abuse", "utter_escalate_again_disclosure"]
+
+
+def _asked_the_selector(text: str, key: str, entities: list, slots: dict):  # type: ignore[no-untyped-def]
+    message = {"event": "user", "text": text, "parse_data": {
+        "text": text, "intent": {"name": "faq"}, "entities": entities,
+        "response_selector": {"faq": {"response": {"intent_response_key": key}}}}}
+    return _run(ActionAnswerThenSearch(), [message], slots)
+
+
+def test_a_question_the_selector_answers_gets_its_answer_only():
+    said, events = _asked_the_selector("will the cops get called", "faq/police_cps", [], {"known_place": "fresno"})
+    assert said == ["utter_faq/police_cps"] and events == []
+
+
+def test_someone_who_has_been_through_it_lists_survivor_programs_where_the_place_is_known():
+    said, events = _asked_the_selector("can i talk to someone who been thru it too", "faq/survivor_mentors", [],
+                                       {"known_place": "hemet"})
+    assert said == ["utter_faq/survivor_mentors"] and _followups(events) == ["resource_form"]
+    assert _slots(events)["resource_category"] == "trafficking_services"
+    # "i dont want another counselor" is what this asks: it still searches.
+    _, events = _asked_the_selector("i dont want another counselor, someone who gets it. im in oakland",
+                                    "faq/survivor_mentors", [{"entity": "place", "value": "oakland"}], {})
+    assert _followups(events) == ["resource_form"] and _slots(events)["resource_place"] == "oakland"
+
+
+def test_someone_who_has_been_through_it_without_a_place_remembers_the_kind_for_the_place_said_next():
+    said, events = _asked_the_selector("any survivor mentors", "faq/survivor_mentors", [], {})
+    assert said == ["utter_faq/survivor_mentors"] and _slots(events) == {"known_help": "trafficking_services"}
+    _, events = _asked_the_selector("i grew up in fresno, anyone who been thru it", "faq/survivor_mentors",
+                                    [{"entity": "place", "value": "fresno"}], {})
+    assert _followups(events) == []

@@ -27,6 +27,9 @@ def intent_after(text: str, intent: str) -> str:
     ("where can I send her for a full exam thats trauma informed", "ask_trauma_informed"),
     ("can i get tested for stds without my foster mom knowing?? im 14 in east sj 95116", "faq"),
     ("She's agreed to see a counselor who understands exploitation, somewhere in Hollister", "faq"),
+    # read as some long-tail answer: local programs asked for, the place known from before (or asked)
+    ("security separated them, LE is here. what local CSEC services can I call for her?", "faq"),
+    ("Also any services specifically for trafficking survivors?", "nlu_fallback"),
 ])
 def test_a_kind_of_help_asked_for_at_a_place_is_a_search(text: str, intent: str):
     assert intent_after(text, intent) == "find_resource"
@@ -65,6 +68,9 @@ def plain_question_after(text: str, confidence: float, intent: str = "nlu_fallba
     ("is what i type here private", "ask_confidentiality"),
     ("do they even take dudes", "ask_boys_services"),
     ("does anywhere help a guy like me", "ask_boys_services"),
+    ("can boys get trafficked too? my foster son keeps getting rides from older men", "ask_boys_services"),
+    ("im a guy tho this stuff dont happen to guys right", "ask_boys_services"),
+    ("what are signs my son could be getting exploited? everything I read is about girls", "ask_warning_signs"),
 ])
 def test_a_plain_question_the_classifier_was_unsure_of_is_answered(text: str, intent: str):
     assert plain_question_after(text, 0.3) == intent
@@ -111,6 +117,7 @@ def test_another_kind_of_help_added_in_a_few_words_is_a_search(text: str, intent
     ("is family therapy also recommended for csec survivors?", "ask_therapy_models"),
     ("my therapist told me that too", "nlu_fallback"),
     ("thanks, the shelter was great too", "thanks"),
+    ("is there any therapy that works for survivors?", "faq"),  # about a kind of help, not asking for one near
 ])
 def test_a_question_about_another_kind_of_help_keeps_its_answer(text: str, intent: str):
     assert intent_after(text, intent) == intent

@@ -66,3 +66,23 @@ def test_the_default_policy_rides_out_about_four_minutes_of_refusals():
     waited = sum(policy.delay(attempt) for attempt in range(1, policy.attempts))
     assert 180 <= waited <= 300
     assert policy.delay(1) == 1.0 and policy.delay(policy.attempts) == 60.0
+
+
+async def test_a_reply_twilio_took_but_answered_too_late_is_not_sent_again(db_url, monkeypatch, caplog):
+    # The send timed out on Harbor's side after Twilio had taken the message: a blind retry would put
+    # the same text on the youth's phone twice. Twilio is asked first, and the next reply goes out once.
+    async with fake_twilio(monkeypatch) as twilio:
+        async with aiohttp.ClientSession() as client:
+            await client.post(str(twilio.make_url("/_fake/slow_ack")), json={"seconds": 1.5, "times": 1})
+        channel = SmsInput()
+        channel.send_retry = QUICK
+        channel.send_timeout_seconds = 0.5
+        bot = RecordingBot(replies=3)
+        async with serving(sms_app(channel, bot)) as base:
+            sent = await post_signed(base, {"From": YOUTH, "Body": "first message", "MessageSid": new_sid()})
+            assert sent[0] == 200
+            state = twilio_state(twilio)
+            await wait_until(lambda: channel.inbox is not None and channel.inbox.handled == 1, "the turn handled")
+        delivered = [m["body"] for m in state.messages if m["to"] == YOUTH]
+    assert delivered == EXPECTED[:3]
+    assert "had reached the provider; not sending it again" in caplog.text

@@ -67,8 +67,10 @@ def test_an_sms_conversation_taken_over_and_handed_back(harbor: RunningHarbor, f
     act(client, harbor, csrf, escalation["id"], "message", text="Yes. I'm Sue, an advocate. Are you safe right now?")
     wait_for(lambda: "Yes. I'm Sue, an advocate. Are you safe right now?" in texts_to(fake_twilio, YOUTH), 30,
              "the advocate's text at the youth's phone")
-    page = client.get(page_url, timeout=10).text
-    assert 'class="advocate"' in page and "sending" not in page
+    # The provider has the text a moment before the outbox records it as sent: the console may say
+    # "sending" for that moment, then shows it as the advocate's turn.
+    wait_for(lambda: (lambda page: 'class="advocate"' in page and "sending" not in page)(
+        client.get(page_url, timeout=10).text), 30, "the advocate's text shown as sent in the console")
 
     act(client, harbor, csrf, escalation["id"], "handback")
     answered = len(texts_to(fake_twilio, YOUTH))

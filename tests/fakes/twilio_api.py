@@ -6,6 +6,8 @@ was sent:
   POST /_fake/fail     {"statuses": [500, 429], "delay": 0}  next sends answer these first
   POST /_fake/fail     {"status": 429, "times": 6}           the next 6 sends answer 429 (an outage)
   POST /_fake/delay    {"seconds": 5}                         hold every send this long
+  POST /_fake/slow_ack {"seconds": 3, "times": 1}             take the next sends, but answer them late
+                                                              (a client that timed out sent them anyway)
   POST /_fake/unreachable {"numbers": ["+1..."]}              sends to these get Twilio's 400 (21211)
   GET  /_fake/messages                                        everything accepted, in order
 Run standalone: python -m tests.fakes.twilio_api --port 8099
@@ -34,6 +36,7 @@ class FakeTwilioState:
     requests: list[dict] = field(default_factory=list)
     fail_statuses: list[int] = field(default_factory=list)
     delay_seconds: float = 0.0
+    slow_acks: list[float] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
 
 
@@ -83,6 +86,8 @@ async def create_message(request: web.Request) -> web.Response:
         "received_at": time.time(),
     }
     state.messages.append(message)
+    if state.slow_acks:
+        await asyncio.sleep(state.slow_acks.pop(0))
     return web.json_response(message, status=201)
 
 
@@ -91,7 +96,10 @@ async def list_messages(request: web.Request) -> web.Response:
     if not _authorised(request, state):
         return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
     to = request.query.get("To")
-    found = [m for m in state.messages if to is None or m["to"] == to]
+    # As Twilio: "DateSent>" keeps messages sent at or after that second (ISO 8601, UTC).
+    after = request.query.get("DateSent>")
+    since = datetime.strptime(after, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp() if after else 0
+    found = [m for m in state.messages if (to is None or m["to"] == to) and int(m["received_at"]) >= since]
     uri = request.path
     return web.json_response({"messages": list(reversed(found)), "end": max(0, len(found) - 1),
                               "first_page_uri": uri, "next_page_uri": None, "page": 0, "page_size": 50,
@@ -117,6 +125,12 @@ async def control_delay(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def control_slow_ack(request: web.Request) -> web.Response:
+    body = await request.json()
+    request.app[STATE].slow_acks.extend([float(body.get("seconds", 3))] * int(body.get("times", 1)))
+    return web.json_response({"ok": True})
+
+
 async def control_messages(request: web.Request) -> web.Response:
     state = request.app[STATE]
     return web.json_response({"messages": state.messages, "requests": state.requests})
@@ -129,6 +143,7 @@ def make_app(account_sid: str = "ACfake", auth_token: str = "fake-token") -> web
     app.router.add_get(API, list_messages)
     app.router.add_post("/_fake/fail", control_fail)
     app.router.add_post("/_fake/delay", control_delay)
+    app.router.add_post("/_fake/slow_ack", control_slow_ack)
     app.router.add_post("/_fake/unreachable", control_unreachable)
     app.router.add_get("/_fake/messages", control_messages)
     return app
