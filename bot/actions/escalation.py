@@ -121,12 +121,14 @@ class ActionEscalate(Action):
         need = then_the_need(tracker)
         if need:
             return need
+        categories = set(risk.get("categories") or [])
+        help_next = _help_after(categories, tracker)
         said = len(dispatcher.messages)
         answered = then_the_question(dispatcher, tracker, domain)
         if answered or len(dispatcher.messages) > said:
-            return answered
-        categories = set(risk.get("categories") or [])
-        help_next = _help_after(categories, tracker)
+            # "...What do I say to her now?" answered; "We're in Torrance" next still searches what fits.
+            sets_help = any(e.get("event") == "slot" and e.get("name") == "known_help" for e in answered)
+            return answered if sets_help else [*answered, *help_next]
         if (first_time and risk.get("level") == "high" and not tracker.active_loop and not is_adult(tracker)
                 and THIRD_PARTY not in categories):
             # After a young person tells us about danger to themselves, the first thing to know is whether they

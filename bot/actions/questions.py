@@ -8,7 +8,7 @@ import re
 # A question: a question mark, or a question word opening any clause ("my dad hits me what do i do").
 # "can't" and "who cares" are not questions; a tag ("..., right") is.
 QUESTION = re.compile(
-    r"\?|(?:^|[.!,;]\s*|\b(?:and|but|so|like)\s+|\bme\s+)"
+    r"\?|(?:^|[.!,;]\s*|\b(?:and|but|so|like|also)\s+|\bme\s+)"
     r"(?:how|what|where|when|why|which|who(?!\s+cares)|can(?!'?t\b)|could|will|would|is|are|do|does|did|"
     r"should|am i|any|anyone|anywhere)\b|"
     r"\b(?:right|huh)\W*$", re.IGNORECASE)  # a tag question: "this stuff dont happen to guys right"

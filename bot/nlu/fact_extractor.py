@@ -29,7 +29,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.actions.questions import asks_a_question, is_question_intent
+from bot.actions.questions import WHAT_ABOUT, asks_a_question, is_question_intent
 from bot.nlu.facts import facts
 from bot.nlu.language import SPANISH, language_of, looks_spanish, spanish_intent
 
@@ -151,8 +151,11 @@ def _asks_for_programs_there(text: str, entities: list[dict[str, Any]], intent: 
         return bool(_ASKS.search(text))
     # "what local CSEC services can I call for her?" read as some long-tail answer: a search with the place known
     # (or asked next) fits better than an answer that only shares a word.
-    return bool(_ASKS_WHERE.search(text) or (intent in _WEAK_READINGS and _ASKS_FOR_PROGRAMS_NEAR.search(text)
-                                             and (_ASKS.search(text) or asks_a_question(text))))
+    # "what about for her brother, hes 11. needs a therapist who gets trafficking dynamics": the last search again,
+    # for someone else and this kind of help.
+    weak = intent in _WEAK_READINGS
+    return bool(_ASKS_WHERE.search(text) or (weak and WHAT_ABOUT.search(text))
+                or (weak and _ASKS_FOR_PROGRAMS_NEAR.search(text) and (_ASKS.search(text) or asks_a_question(text))))
 
 
 # Questions the classifier had no confident answer for, in words that leave no doubt about what is asked.
@@ -169,6 +172,10 @@ _PLAIN_QUESTIONS = [
         r"\b(?:boys|guys|dudes|males|young men)\s+(?:\w+\s+)?(?:get|be|are|being)\s+(?:trafficked|exploited|sold|"
         r"pimped)|\b(?:happen|happens|count|counts)\s+(?:\w+\s+)?(?:to|for)\s+(?:guys|boys|dudes|males)\b",
         re.IGNORECASE)),
+    ("ask_how_to_talk", re.compile(
+        r"\b(?:tips|advice|pointers|suggestions)\b[^.?!]{0,40}\b(?:talk\w*|convo|conversation|approach\w*|say|"
+        r"scar\w* (?:her|him|them) off)\b|\bwhat (?:do|should|can) i (?:say|tell) (?:to )?(?:her|him|them|my)\b|"
+        r"\bhow (?:do|should|can) i (?:talk to|bring (?:it|this) up|approach) (?:her|him|them|my)\b", re.IGNORECASE)),
     ("ask_warning_signs", re.compile(
         r"\b(?:what are (?:the |some )?(?:warning )?signs|(?:warning )?signs (?:that )?(?:my|our|a|her|his|she|he)\b|"
         r"red flags (?:for|of|that)|how (?:do|would|can) (?:i|we) (?:know|tell) if (?:my|our|she|he))", re.IGNORECASE)),

@@ -156,8 +156,11 @@ def test_escalate_then_answers_the_question_asked_in_the_same_message(tmp_path, 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'hotline.db'}")
     # "she keeps going back to him, nothing works": escalated, and what to know about going back follows.
     risk = {"escalates": True, "level": "high", "categories": ["exploitation"], "classifier_intent": "ask_relapse"}
-    messages, _ = run(ActionEscalate(), _risky_tracker(risk), domain)
+    messages, events = run(ActionEscalate(), _risky_tracker(risk), domain)
     assert [m["response"] for m in messages] == ["utter_escalate_exploitation", "utter_ask_relapse"]
+    # and a place said next ("We're in Torrance if that matters") searches the programs that fit what was told
+    assert {"event": "slot", "name": "known_help", "value": "trafficking_services"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events]
     # a statement the response selector would still pick an answer for gets none; a question does
     faq = {"escalates": True, "level": "high", "categories": ["abuse"], "classifier_intent": "faq"}
     selected = {"faq": {"response": {"intent_response_key": "faq/harm_reduction"}}}

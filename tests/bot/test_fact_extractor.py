@@ -30,6 +30,7 @@ def intent_after(text: str, intent: str) -> str:
     # read as some long-tail answer: local programs asked for, the place known from before (or asked)
     ("security separated them, LE is here. what local CSEC services can I call for her?", "faq"),
     ("Also any services specifically for trafficking survivors?", "nlu_fallback"),
+    ("what about for her brother, hes 11, same home. needs a therapist who gets trafficking dynamics", "faq"),
 ])
 def test_a_kind_of_help_asked_for_at_a_place_is_a_search(text: str, intent: str):
     assert intent_after(text, intent) == "find_resource"
@@ -71,6 +72,9 @@ def plain_question_after(text: str, confidence: float, intent: str = "nlu_fallba
     ("can boys get trafficked too? my foster son keeps getting rides from older men", "ask_boys_services"),
     ("im a guy tho this stuff dont happen to guys right", "ask_boys_services"),
     ("what are signs my son could be getting exploited? everything I read is about girls", "ask_warning_signs"),
+    ("also any tips for the first convo w her. shes completely shut down", "ask_how_to_talk"),
+    ("thx. tips on not scaring her off next time?", "ask_how_to_talk"),
+    ("I didn't react well, I yelled and cried. What do I say to her now?", "ask_how_to_talk"),
 ])
 def test_a_plain_question_the_classifier_was_unsure_of_is_answered(text: str, intent: str):
     assert plain_question_after(text, 0.3) == intent
@@ -79,6 +83,7 @@ def test_a_plain_question_the_classifier_was_unsure_of_is_answered(text: str, in
 def test_a_confident_reading_and_a_statement_keep_their_intent():
     assert plain_question_after("is this private? my guy goes thru my phone", 0.9, "ask_in_trouble") == "ask_in_trouble"
     assert plain_question_after("the guys took my phone", 0.3) == "nlu_fallback"  # not a question
+    assert plain_question_after("how do i delete this conversation?", 0.3, "faq") == "faq"
 
 
 def test_a_phone_that_is_checked_gets_the_answer_about_phones_and_respite_the_caregiver_programs():
