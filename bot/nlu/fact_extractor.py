@@ -117,7 +117,7 @@ _ASKS_WHERE = re.compile(r"\b(?:where (?:can|could|should|do) (?:i|we) (?:send|t
 
 
 _ASKS_FOR_PROGRAMS_NEAR = re.compile(r"\b(?:local|nearby|near (?:me|us|her|him|them|there|here)|around here|"
-                                     r"in (?:the|our|my|this|that) area|any (?:\w+ ){0,2}(?:services?|programs?|"
+                                     r"in (?:the|our|my|this|that) area|any (?:\w+ ){0,2}(?:services?|programs?|help|"
                                      r"groups?|orgs?|organizations?|agencies|clinics?|shelters?|centers?))\b",
                                      re.IGNORECASE)
 

@@ -30,6 +30,7 @@ SHORT_NAMES = {
     "inland empire": "riverside", "long beach": "long beach", "skid row": "los angeles",
     "la county": "los angeles", "l.a county": "los angeles", "l.a": "los angeles", "s.f": "san francisco",
     "slo": "san luis obispo", "paso": "paso robles", "sc": "santa cruz",
+    "bako": "bakersfield", "bakotown": "bakersfield",
 }
 # City names that are also first names or everyday words in texts.
 _NEEDS_PREPOSITION = {"tracy", "davis", "lincoln", "sherman", "maxwell", "chester", "nelson", "dixon",
@@ -188,12 +189,15 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|place to (?:stay|sleep|crash|go)|somewhere to "
                                      r"(?:stay|sleep|crash|go)|where (?:to|can i) (?:sleep|stay)|housing|"
-                                     r"(?:somewhere|some ?place|a place|any ?place|any ?where) (?:i|we|she|he|they) "
+                                     # "is there anywhere in hemet i could go if i really had to leave"
+                                     r"(?:somewhere|some ?place|a place|any ?place|any ?where) (?:(?:in|near|around) "
+                                     r"\w+(?: \w+)? )?(?:i|we|she|he|they) "
                                      # not "anywhere i can go to get tested", "... go for food"
                                      r"(?:can|could) (?:go(?!\s+(?:to|for|get)\b)|stay|sleep|hide)|"
                                      r"any ?where (?:to|i can|we can) (?:sleep|stay|crash)|"
                                      r"(?:idk|don'?t know|dont know|no idea) where (?:to|i can|i should) "
-                                     r"(?:sleep|stay|go tonight|go rn|go right now)|"
+                                     r"(?:sleep|stay|go tonight|go rn|go right now|go(?=\s*(?:$|[.!?,])))|"
+                                     r"emergency placement|(?:need|needs|find|finding|looking for) (?:a |an )?(?:\w+ )?placement\b(?! (?:with|at|in) )|"
                                      r"no ?where to (?:sleep|stay|go tonight))\b")),
     ("food", re.compile(r"\b(?:food|meal|meals|hungry|groceries|food bank|food stamps|eat|starving)\b")),
     ("medical", re.compile(r"\b(?:clinic|doctor|medical(?! social worker)|health ?care|(?:full|medical|physical|"
@@ -220,7 +224,7 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("substance_use", re.compile(r"\b(?:rehab|detox|sober|recovery program)\b")),
     ("trafficking_services", re.compile(r"\b(?:(?:anti-?)?(?:trafficking|csec)[- ](?:specific |survivor )?"
                                         r"(?:services?|svcs?|programs?|help|support|advocates?|providers?|agenc(?:y|ies)|"
-                                        r"orgs?|organizations?|case (?:management|mgmt))|"
+                                        r"orgs?|organizations?|ones|case (?:management|mgmt))|"
                                         r"survivor (?:services|svcs?|programs?)|"
                                         # "any services specifically for trafficking survivors?"
                                         r"(?:services?|svcs?|programs?|orgs?|organizations?) (?:\w+ ){0,2}for "

@@ -151,6 +151,16 @@ def test_what_the_review_found_is_read_right(text: str, expected: dict[str, str]
     ("my homegirl keeps coming to school w new nails. she 15.", {"age": "15"}),
     ("what about a counselor there too", {"help": "mental_health"}),
     ("also trafficking-specific case mgmt same area", {"help": "trafficking_services"}),
+    ("any csec specific ones tho", {"help": "trafficking_services"}),
+    ("Also any services specifically for trafficking survivors?", {"help": "trafficking_services"}),
+    ("PO riverside co juv. 16yo F", {"place": "riverside", "age": "16"}),
+    ("im in SC rn", {"place": "santa cruz"}),
+    ("Need emergency placement tonight, options in Bako?", {"place": "bakersfield", "help": "emergency_shelter"}),
+    ("is there anywhere in hemet i could go if i really had to leave",
+     {"place": "hemet", "help": "emergency_shelter"}),
+    ("my dad said dont come back. im in sac idk where to go",
+     {"place": "sacramento", "help": "emergency_shelter", "role": "youth"}),
+    ("any support for relatives who take in kids? like classes or a group", {"help": "caregiver_support"}),
 ])
 def test_shorthand_areas_and_corrections_are_read(text: str, expected: dict[str, str]):
     assert said(text) == expected
@@ -159,6 +169,8 @@ def test_shorthand_areas_and_corrections_are_read(text: str, expected: dict[str,
 @pytest.mark.parametrize("text", ["he lives 15m away", "she ran 16m in the relay", "the river side area",
                                   "patient 15 minutes late", "he 16 minutes late", "she 100% knows",
                                   "he called 10 times", "brb 10m", "room 14F", "client 10 sessions in",
-                                  "be patient 15 more mins", "pt 9/10 pain", "a nice area", "the lake area"])
+                                  "be patient 15 more mins", "pt 9/10 pain", "a nice area", "the lake area",
+                                  "she is on a placement today with her aunt", "my co worker said so",
+                                  "idk where to go for help with this"])
 def test_distances_and_word_areas_are_no_ages_or_places(text: str):
     assert said(text) == {}
