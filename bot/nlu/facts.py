@@ -197,7 +197,8 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
                                      r"any ?where (?:to|i can|we can) (?:sleep|stay|crash)|"
                                      r"(?:idk|don'?t know|dont know|no idea) where (?:to|i can|i should) "
                                      r"(?:sleep|stay|go tonight|go rn|go right now|go(?=\s*(?:$|[.!?,])))|"
-                                     r"emergency placement|(?:need|needs|find|finding|looking for) (?:a |an )?(?:\w+ )?placement\b(?! (?:with|at|in) )|"
+                                     r"emergency placement|(?:need|needs|find|finding|looking for) (?:a |an )?"
+                                     r"(?:\w+ )?placement\b(?! (?:with|at|in) )|"
                                      r"no ?where to (?:sleep|stay|go tonight))\b")),
     ("food", re.compile(r"\b(?:food|meal|meals|hungry|groceries|food bank|food stamps|eat|starving)\b")),
     ("medical", re.compile(r"\b(?:clinic|doctor|medical(?! social worker)|health ?care|(?:full|medical|physical|"
