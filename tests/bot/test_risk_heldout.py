@@ -1,5 +1,5 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent one (tests/risk/heldout_2026-12-07u.tsv), written by someone who saw neither the rules nor the
+the independent one (tests/risk/heldout_2026-12-08v.tsv), written by someone who saw neither the rules nor the
 data, and used once per change."""
 
 from __future__ import annotations
@@ -16,22 +16,23 @@ from bot.nlu.risk import patterns as p
 from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-07u.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-08v.tsv"
 NEAR = 0.85
 
 
-# Set u (sets s and t went to training: the change since the last landed review touched held-out sets together with
-# rules and data), written by an independent writer who saw neither rules nor data; 34 of 330 lines within 0.85 of
+# Set v (set u went to training on 2026-12-08: the change since it was measured added NLU training data and fact
+# patterns), written by an independent writer who saw neither rules nor data; 35 of 330 lines within 0.85 of
 # training data, rule phrases or another line of the set removed by rule before first use (not by score), then
-# measured once on the classifier retrained with s and t. Recall (right category): abuse 0.943, exploitation 0.956,
-# imminent_danger 0.977, self_harm 1.000, third_party 0.953; false escalations 0.067 (7 of 104). Paged or asked: 1.000
-# in every category; 0.077 false alarms. Floors are that measurement less one message per category.
-HELD_OUT_FLOORS = {"abuse": 0.914, "exploitation": 0.933, "imminent_danger": 0.953, "self_harm": 0.961,
-                   "third_party": 0.930}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.077
-CHECK_IN_FLOORS = {"abuse": 0.971, "exploitation": 0.977, "imminent_danger": 0.976, "self_harm": 0.961,
-                   "third_party": 0.976}
-CHECK_IN_MAX_FALSE = 0.087
+# measured once on the classifier retrained with set u. Recall (right category): abuse 0.921, exploitation 1.000,
+# imminent_danger 0.978, self_harm 0.923, third_party 0.977; paged for any category 1.000 in every category; false
+# escalations 0.052 (5 of 97). Paged or asked: 1.000 in every category; 0.082 false alarms. Floors are that
+# measurement less one message per category.
+HELD_OUT_FLOORS = {"abuse": 0.894, "exploitation": 0.977, "imminent_danger": 0.955, "self_harm": 0.884,
+                   "third_party": 0.954}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.062
+CHECK_IN_FLOORS = {"abuse": 0.973, "exploitation": 0.977, "imminent_danger": 0.977, "self_harm": 0.961,
+                   "third_party": 0.977}
+CHECK_IN_MAX_FALSE = 0.093
 
 
 def _plain(text: str) -> str:
@@ -71,7 +72,7 @@ def _near_copies(evaluation: list[str], others: list[str]) -> list[tuple[str, st
     return found
 
 
-@pytest.mark.parametrize(("held_out", "size"), [(HELD_OUT, 296)], ids=["u"])
+@pytest.mark.parametrize(("held_out", "size"), [(HELD_OUT, 295)], ids=["v"])
 def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(held_out: Path, size: int):
     header = [line for line in held_out.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     text = " ".join(header).lower()
@@ -80,7 +81,7 @@ def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(
     assert len(load_set(held_out)) == size  # the lines left after near-copies went, none taken out since
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["u"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["v"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -88,7 +89,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["u"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["v"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""
