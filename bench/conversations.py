@@ -101,13 +101,19 @@ class Directory:
         """(names of programs of this kind the bot may list, whether any of them is local for this age)."""
         from bot.actions.resources import _query
         from harbor.core.db import session_scope
+        from resources_db.places import PlaceNotFound
         from resources_db.search import LOCAL, search
 
         names: set[str] = set()
         local = False
         with session_scope(self.database_url) as session:
             for category in KINDS[kind]:
-                hits = search(session, _query(category, place, age)).hits
+                try:
+                    hits = search(session, _query(category, place, age)).hits
+                except PlaceNotFound:
+                    # A place the directory does not know (a writer's "Oildale"): no program can be confirmed
+                    # near it, so only an honest "none listed near there" passes.
+                    return set(), False
                 names |= {hit.name for hit in hits if hit.scope == LOCAL or not place}
                 local = local or any(hit.scope == LOCAL for hit in hits)
         return names, local

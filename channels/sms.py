@@ -83,6 +83,8 @@ class SendRetry:
     attempts: int = 10
     first_delay_seconds: float = 1.0
     max_delay_seconds: float = 60.0
+    # After a send that got no answer, Twilio may still be creating the message: wait this long before asking.
+    settle_seconds: float = 3.0
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after the `attempt`-th try failed."""
@@ -140,7 +142,7 @@ class TwilioRestOutput(OutputChannel):
                 if attempt == self.retry.attempts:
                     self._lost(f"after {attempt} attempts: {scrubbed(error)}")
                     return
-                await asyncio.sleep(self.retry.delay(attempt))
+                await asyncio.sleep(max(self.retry.delay(attempt), self.retry.settle_seconds if unanswered else 0))
 
     @staticmethod
     async def _already_sent(gateway: TwilioGateway, number: str, body: str, since: datetime) -> bool:

@@ -87,6 +87,10 @@ class LocalOutbox:
         return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line]
 
 
+# Marks a page whose last send got no answer, so the next attempt asks the provider before sending again.
+UNANSWERED = "unanswered: "
+
+
 def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempt - 1)))
 
@@ -193,7 +197,8 @@ class PagerWorker:
             page = session.get(Page, page_id)
             if page is None:
                 return None
-            recovering = page.status == SENDING
+            # A worker died mid-send, or the last send got no answer (it may have reached Twilio): look first.
+            recovering = page.status == SENDING or (page.last_error or "").startswith(UNANSWERED)
             # One advocate reads one escalation's pages in the order they were written: a page whose
             # older sibling is backing off after a 429/5xx waits for it, so a stale HIGH never lands after
             # the IMMINENT that replaced it. Other escalations' pages are not held up.
@@ -225,7 +230,7 @@ class PagerWorker:
             if sid is None:
                 sid = await self.sender.send_sms(page.to_number, page.body)
         except RetryableSendError as error:
-            self._retry_or_fail(page, scrubbed(error))
+            self._retry_or_fail(page, (UNANSWERED if error.unanswered or recovering else "") + scrubbed(error))
             return
         except PermanentSendError as error:
             self._finish(page, FAILED, error=scrubbed(error))

@@ -15,6 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.escalation import is_adult
 from bot.actions.facts import full_intent
 from bot.actions.resources import start_search_events
 from bot.answer_search import response_for
@@ -22,6 +23,7 @@ from bot.answer_search import response_for
 # The kind of program an information question is about when its words name none.
 DEFAULT_CATEGORY = {"ask_jobs_school": "education_jobs", "ask_records": "legal",
                     "need_someone_to_talk": "mental_health", "faq/survivor_mentors": "trafficking_services"}
+ALWAYS_THIS_KIND = ("faq/survivor_mentors",)
 ANSWERED_THEN_SEARCHED = ("ask_jobs_school", "ask_records", "ask_boys_services", "ask_lgbtq_services",
                           "need_someone_to_talk")
 # Asking for programs, not about a topic: "is there counseling for boys", "what about job programs".
@@ -31,6 +33,13 @@ _ASKS_FOR_PROGRAMS = re.compile(
     r"(?:is|are|r) there|what about|how about|where|any)\b", re.IGNORECASE)
 
 
+_ASKS_FOR_SOMEONE = re.compile(r"\b(?:someone|somebody|some1|anyone|anybody|any1|mentors?|peers?|groups?|programs?|"
+                               r"orgs?|organizations?|people who|ppl who|survivor[- ]led)\b", re.IGNORECASE)
+_TO_BE_ONE = re.compile(r"\b(?:become|becomin|becoming|be) an? (?:peer |survivor )?(?:mentor|advocate)\b|"
+                        r"\bmentor (?:younger|other|girls|kids|youth)\b", re.IGNORECASE)
+# Answers written for the adults around a youth: a young person gets someone to talk to instead ("i cant stop
+# thinking about what happened to me, is that normal" is not a worker's secondary trauma).
+FOR_HELPERS = ("faq/vicarious_trauma",)
 _NOT_WHERE_THEY_ARE = re.compile(r"\b(?:grew up|moved (?:from|away)|used to live)\b", re.IGNORECASE)
 _NOT_HERE_OR_NOT_THAT = re.compile(r"\b(?:grew up|moved|used to live|was (?:in|at)|(?:dont|don'?t|do not) "
                                    r"(?:want|need)|no (?:counselor|therapist|therapy|counseling))\b", re.IGNORECASE)
@@ -42,9 +51,12 @@ def wants_programs(tracker: Tracker, intent: str) -> bool:
     place = said.get("place") or tracker.get_slot("known_place")
     kind = said.get("help") or DEFAULT_CATEGORY.get(intent)
     if intent == "faq/survivor_mentors":
-        # "can i talk to someone who been thru it too": the answer, then programs for survivors near them.
-        # Not where they were ("i grew up in fresno"); "i dont want a counselor" is what this asks.
-        return bool(place) and not _NOT_WHERE_THEY_ARE.search(message.get("text") or "")
+        # "can i talk to someone who been thru it too": the answer, then programs for survivors near them. Not where
+        # they were ("i grew up in fresno"), nor "how do i become a peer mentor"; "i dont want a counselor" is
+        # what this asks.
+        text = message.get("text") or ""
+        return bool(place and _ASKS_FOR_SOMEONE.search(text) and not _NOT_WHERE_THEY_ARE.search(text)
+                    and not _TO_BE_ONE.search(text))
     if intent == "need_someone_to_talk":
         # "i need someone to talk to. my daughter was exploited last year and im not ok. stockton": a place said
         # with it asks for someone there; without one, the answer (988, a counselor) is the help. Not where they
@@ -63,14 +75,20 @@ class ActionAnswerThenSearch(Action):
         if intent == "faq":  # no pick from the response selector: nothing to say but the menu
             dispatcher.utter_message(response="utter_menu")
             return []
+        if intent in FOR_HELPERS and not is_adult(tracker):
+            intent = "need_someone_to_talk"
         dispatcher.utter_message(response=response_for(intent))
         if intent.startswith("faq/") and intent not in DEFAULT_CATEGORY:
             return []
         if not wants_programs(tracker, intent):
             # "how do i clear my record", then "im in san diego": the place is for legal help.
             kind = DEFAULT_CATEGORY.get(intent)
-            return [SlotSet("known_help", kind)] if kind and not tracker.get_slot("known_help") else []
+            # Asking for a survivor mentor names what a place said next is for, whatever was asked before.
+            keep = tracker.get_slot("known_help") and intent not in ALWAYS_THIS_KIND
+            return [SlotSet("known_help", kind)] if kind and not keep else []
         events = start_search_events(tracker, intent)
+        if intent in ALWAYS_THIS_KIND:  # "i dont want another counselor, someone who gets it": not counseling
+            events = [e for e in events if e.get("name") != "resource_category"]
         if not any(event.get("name") == "resource_category" and event.get("value") for event in events):
             events.append(SlotSet("resource_category", DEFAULT_CATEGORY[intent]))
         return [*events, FollowupAction("resource_form")]

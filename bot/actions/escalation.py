@@ -172,6 +172,8 @@ def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
     selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
     if asked == "faq" and not selected.get("intent_response_key"):
         return []  # no answer picked: nothing to add after the crisis reply (never "didn't get that")
+    if asked == "faq" and selected.get("intent_response_key") in ("faq/vicarious_trauma",) and not is_adult(tracker):
+        return []  # "i was trafficked and now i cant sleep, is this normal": not a worker's secondary trauma
     return answer_as(asked, dispatcher, tracker, domain)
 
 

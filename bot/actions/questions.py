@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 # A question: a question mark, or a question word opening any clause ("my dad hits me what do i do").
-# "can't" and "who cares" are not questions; a tag ("..., right") is.
+# "can't" and "who cares" are not questions; a tag after a comma ("..., right") is, "and he's right" is not.
 QUESTION = re.compile(
-    r"\?|(?:^|[.!,;]\s*|\b(?:and|but|so|like|also)\s+|\bme\s+)"
+    r"\?|(?:^|[.!,;]\s*|\b(?:and|but|so|like)\s+|\balso\s+(?=any\b|is there\b|are there\b)|\bme\s+)"
     r"(?:how|what|where|when|why|which|who(?!\s+cares)|can(?!'?t\b)|could|will|would|is|are|do|does|did|"
     r"should|am i|any|anyone|anywhere)\b|"
-    r"\b(?:right|huh)\W*$", re.IGNORECASE)  # a tag question: "this stuff dont happen to guys right"
+    r",\s*(?:right|huh)\W*$", re.IGNORECASE)  # a tag question: "this stuff dont happen to guys, right"
 
 
 def asks_a_question(text: str | None) -> bool:

@@ -154,8 +154,18 @@ def _asks_for_programs_there(text: str, entities: list[dict[str, Any]], intent: 
     # "what about for her brother, hes 11. needs a therapist who gets trafficking dynamics": the last search again,
     # for someone else and this kind of help.
     weak = intent in _WEAK_READINGS
-    return bool(_ASKS_WHERE.search(text) or (weak and WHAT_ABOUT.search(text))
+    return bool(_ASKS_WHERE.search(text) or (weak and _what_about_only(text))
                 or (weak and _ASKS_FOR_PROGRAMS_NEAR.search(text) and (_ASKS.search(text) or asks_a_question(text))))
+
+
+def _what_about_only(text: str) -> bool:
+    """"what about for her brother, hes 11. needs a therapist": another search; not "what about therapy, does my
+    foster mom have to know" (a question about it)."""
+    found = WHAT_ABOUT.search(text)
+    if not found:
+        return False
+    rest = text[found.end():]
+    return not asks_a_question(rest) and not _ABOUT_THE_KIND.search(rest)
 
 
 # Questions the classifier had no confident answer for, in words that leave no doubt about what is asked.
@@ -170,15 +180,21 @@ _PLAIN_QUESTIONS = [
         r"young men|a (?:boy|guy|dude))\b|"
         # "can boys get trafficked too?", "this stuff dont happen to guys right", "does this even count for guys"
         r"\b(?:boys|guys|dudes|males|young men)\s+(?:\w+\s+)?(?:get|be|are|being)\s+(?:trafficked|exploited|sold|"
-        r"pimped)|\b(?:happen|happens|count|counts)\s+(?:\w+\s+)?(?:to|for)\s+(?:guys|boys|dudes|males)\b",
+        r"pimped)|\b(?:happen|happens|count|counts)\s+(?:\w+\s+)?(?:to|for)\s+(?:guys|boys|dudes|males)\b"
+        # not the men who buy: "what happens to guys who buy sex from minors?"
+        r"(?!\s+(?:who|that)\s+(?:buy|pay|pimp|sell|traffic|exploit|recruit))",
         re.IGNORECASE)),
+    # A helper's question about a young person: "also any tips for the first convo w her", "tips on not scaring her
+    # off". Not "him" (a youth's "what can i say to him so he lets me leave"), not a judge or a hotline.
     ("ask_how_to_talk", re.compile(
-        r"\b(?:tips|advice|pointers|suggestions)\b[^.?!]{0,40}\b(?:talk\w*|convo|conversation|approach\w*|say|"
-        r"scar\w* (?:her|him|them) off)\b|\bwhat (?:do|should|can) i (?:say|tell) (?:to )?(?:her|him|them|my)\b|"
-        r"\bhow (?:do|should|can) i (?:talk to|bring (?:it|this) up|approach) (?:her|him|them|my)\b", re.IGNORECASE)),
+        r"\b(?:tips|advice|pointers)\b[^.?!]{0,30}\b(?:(?:first )?(?:convo|conversation)s? (?:w|with) (?:her|them)|"
+        r"talk(?:ing)? (?:to|with) (?:her|them|my (?:daughter|niece|granddaughter|foster daughter|student|client)|"
+        r"the (?:youth|girl|kid|teen|student|client))|scar\w* (?:her|them) off|first (?:convo|conversation))\b",
+        re.IGNORECASE)),
+    # "what are signs my son could be getting exploited?"; not "the signs im pregnant" or "if he really loves me".
     ("ask_warning_signs", re.compile(
-        r"\b(?:what are (?:the |some )?(?:warning )?signs|(?:warning )?signs (?:that )?(?:my|our|a|her|his|she|he)\b|"
-        r"red flags (?:for|of|that)|how (?:do|would|can) (?:i|we) (?:know|tell) if (?:my|our|she|he))", re.IGNORECASE)),
+        r"\b(?:(?:warning )?signs|red flags)\b[^.?!]{0,40}\b(?:exploit\w*|traffick\w*|groom\w*|csec|pimp\w*|"
+        r"being sold|recruit\w*)", re.IGNORECASE)),
 ]
 _SURE_ENOUGH = 0.6
 # The response selector picks some answer for anything: its pick is the weakest reading there is.

@@ -29,12 +29,12 @@ SHORT_NAMES = {
     "hollywood": "los angeles", "the valley": "fresno", "central valley": "fresno", "the ie": "riverside",
     "inland empire": "riverside", "long beach": "long beach", "skid row": "los angeles",
     "la county": "los angeles", "l.a county": "los angeles", "l.a": "los angeles", "s.f": "san francisco",
-    "slo": "san luis obispo", "paso": "paso robles", "sc": "santa cruz",
+    "slo": "san luis obispo", "paso": "paso robles",
     "bako": "bakersfield", "bakotown": "bakersfield",
 }
 # City names that are also first names or everyday words in texts.
 _NEEDS_PREPOSITION = {"tracy", "davis", "lincoln", "sherman", "maxwell", "chester", "nelson", "dixon",
-                      "ross", "winton", "newman", "avery", "colton", "grover", "san", "la", "oak", "sd", "paso", "sc",
+                      "ross", "winton", "newman", "avery", "colton", "grover", "san", "la", "oak", "sd", "paso",
                       "the valley", "the bay", "sac", "clay", "graton", "taft", "keyes", "weldon"}
 _PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?|live in|stay in|i said|i meant|"
                           r"i typed)\s+)$")
@@ -52,7 +52,7 @@ _WHERE_THEY_ARE = re.compile(r"\b(?:we|i'?m|im|i am|we're|we are|we r|i live|we 
 _CORRECTED_TO = re.compile(r"\b(?:i said|i meant|i told (?:you|u|ya)|i typed)\s+(?:in\s+|near\s+)?$")
 _MALE_SHORTHAND = re.compile(r"(?<!room )(?<!apt )(?<!unit )(?<!#)\b(1[0-9]|2[0-4])M\b"
                              r"(?=\s*(?:[,.;:)/]|$|pt\b|patient|client|youth|w/|(?:on|in|at) (?:my|our)\b))")
-_AREA_AFTER = re.compile(r"\s+(?:area|county|cnty|co)\b")  # "riverside co juv"
+_AREA_AFTER = re.compile(r"\s+(?:area|county|cnty|co)\b(?!-)")  # "riverside co juv"; not "tracy co-parent"
 
 _NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -229,7 +229,7 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
                                         r"survivor (?:services|svcs?|programs?)|"
                                         # "any services specifically for trafficking survivors?"
                                         r"(?:services?|svcs?|programs?|orgs?|organizations?) (?:\w+ ){0,2}for "
-                                        r"(?:trafficking |csec |sex trafficking )?survivors|"
+                                        r"(?:trafficking|csec|sex trafficking|trafficked) (?:survivors|victims)|"
                                         # "is there somewhere for girls like her", "refer her to specialized services"
                                         r"(?:somewhere|some ?place|a place|anywhere|programs?|services?) for "
                                         r"(?:girls|boys|kids|youth|teens|young people|people|someone) like "
@@ -239,9 +239,10 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
                                      r"caregivers|grandparents|parents|families like ours|"
                                      r"us as (?:foster )?parents)|"
                                      # "any support for relatives who take in kids? like classes or a group"
+                                     # not a class "on csec" (a training), not "families of addicts"
                                      r"(?:support|(?:a )?class(?:es)?|(?:a )?groups?) (?:\w+ )?for (?:other )?"
-                                     r"(?:parents|caregivers|grandparents|grandmas|relatives|kinship|families|"
-                                     r"foster (?:parents|families)))\b")),
+                                     r"(?:parents|caregivers|grandparents|grandmas|relatives|kinship|"
+                                     r"foster (?:parents|families))(?!\s+(?:on|about|to learn)\b))\b")),
     ("drop_in", re.compile(r"\b(?:drop[- ]?in|showers?|laundry|wash (?:my|our) clothes)\b")),
 ]
 

@@ -23,6 +23,7 @@ from harbor.core.settings import TwilioSettings
 for _name in ("twilio.http_client", "twilio.async_http_client"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
+LOOKUP_LIMIT = 50  # the newest messages to one number: a lookup is about the last minutes, or a day for a page
 _TWILIO_HOST = re.compile(r"^https://[a-z0-9.-]*\.twilio\.com")
 
 
@@ -81,18 +82,18 @@ class TwilioGateway:
         return message.sid
 
     async def find_sent(self, to: str, marker: str, since: datetime, whole: bool = False) -> str | None:
-        """The sid of a message to `to` whose body holds `marker` (is `marker`, when `whole`), sent since
-        `since` (naive means UTC)."""
+        """The sid of a message to `to` whose body holds `marker` (is `marker`, when `whole`), created since
+        `since` (naive means UTC). Newest first and by creation time, not Twilio's DateSent filter: a message
+        still queued has no send date yet, and it is exactly the one a timed-out send leaves behind."""
         since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
         try:
-            messages = await self.client.messages.list_async(to=to, date_sent_after=since, limit=100)
+            messages = await self.client.messages.list_async(to=to, limit=LOOKUP_LIMIT)
         except (TwilioRestException, aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             raise RetryableSendError(f"could not check earlier sends: {error}") from error
         for message in messages:
             body = message.body or ""
-            # Checked here too: a provider may read the filter by day, not by second.
-            sent = message.date_sent or message.date_created
-            if sent is not None and sent < since:
+            created = message.date_created
+            if created is not None and created < since:
                 continue
             if (body == marker) if whole else (marker in body):
                 return message.sid

@@ -171,12 +171,22 @@ def test_escalate_then_answers_the_question_asked_in_the_same_message(tmp_path, 
         said.latest_message.update(text=text, response_selector=selected)
         messages, _ = run(ActionEscalate(), said, {"responses": {"utter_faq/harm_reduction": [{"text": "..."}]}})
         assert [m["response"] for m in messages] == replies
+    # a young person's own trauma after the crisis reply: not the answer written for workers
+    trauma = {"escalates": True, "level": "high", "categories": ["exploitation"], "classifier_intent": "faq"}
+    said = _risky_tracker(trauma)
+    said.latest_message.update(text="i was trafficked and now i cant sleep, is this normal",
+                               response_selector={"faq": {"response": {"intent_response_key": "faq/vicarious_trauma"}}})
+    messages, _ = run(ActionEscalate(), said, {"responses": {"utter_faq/vicarious_trauma": [{"text": "..."}]}})
+    assert [m["response"] for m in messages] == ["utter_escalate_exploitation"]
     from bot.actions.questions import asks_a_question
 
     for question in ("my dad hits me what do i do", "he hits me where can i go", "will they take me away?"):
         assert asks_a_question(question), question
     for statement in ("can't sleep he keeps coming in my room", "who cares he hit me again",
-                      "i dont know what to do", "the staff r just mean and i hate it"):
+                      "i dont know what to do", "the staff r just mean and i hate it",
+                      # the review: "also" and a closing "right" in a statement
+                      "my boyfriend also does the thing where he takes my phone",
+                      "he takes all the money and says i owe him, and he's right", "i cant do anything right"):
         assert not asks_a_question(statement), statement
     # the crisis lines or a missing child: the escalation reply is the answer, said once
     for asked, reply in (("ask_crisis_numbers", "utter_escalate_danger"), ("report_missing", "utter_escalate_missing")):

@@ -250,3 +250,30 @@ def test_someone_who_has_been_through_it_without_a_place_remembers_the_kind_for_
     _, events = _asked_the_selector("i grew up in fresno, anyone who been thru it", "faq/survivor_mentors",
                                     [{"entity": "place", "value": "fresno"}], {})
     assert _followups(events) == []
+
+
+
+def test_survivor_mentors_search_only_survivor_programs_and_only_when_someone_is_asked_for():
+    # "i dont want another counselor": the counseling word is not the kind of help asked for
+    _, events = _asked_the_selector(
+        "is there anyone i can talk to who went thru it too, i dont want another counselor. we're in sacramento",
+        "faq/survivor_mentors",
+        [{"entity": "help", "value": "mental_health"}, {"entity": "place", "value": "sacramento"}], {})
+    assert _slots(events)["resource_category"] == "trafficking_services"
+    # becoming a mentor is not asking for one
+    said, events = _asked_the_selector("how do i become a peer mentor", "faq/survivor_mentors", [],
+                                       {"known_place": "oakland"})
+    assert said == ["utter_faq/survivor_mentors"] and _followups(events) == []
+    # and a place said next searches survivor programs, whatever was asked before
+    _, events = _asked_the_selector("any survivor mentors", "faq/survivor_mentors", [],
+                                    {"known_help": "caregiver_support"})
+    assert _slots(events) == {"known_help": "trafficking_services"}
+
+
+def test_a_young_person_gets_someone_to_talk_to_not_a_workers_secondary_trauma():
+    said, _ = _asked_the_selector("i cant stop thinking about what happened to me, is that normal",
+                                  "faq/vicarious_trauma", [], {})
+    assert said == ["utter_need_someone_to_talk"]
+    said, _ = _asked_the_selector("ER nurse here, saw a 13 yo last week and I cant get her face out of my head",
+                                  "faq/vicarious_trauma", [{"entity": "role", "value": "provider"}], {})
+    assert said == ["utter_faq/vicarious_trauma"]

@@ -70,11 +70,10 @@ def plain_question_after(text: str, confidence: float, intent: str = "nlu_fallba
     ("do they even take dudes", "ask_boys_services"),
     ("does anywhere help a guy like me", "ask_boys_services"),
     ("can boys get trafficked too? my foster son keeps getting rides from older men", "ask_boys_services"),
-    ("im a guy tho this stuff dont happen to guys right", "ask_boys_services"),
+    ("im a guy tho this stuff dont happen to guys, right", "ask_boys_services"),
     ("what are signs my son could be getting exploited? everything I read is about girls", "ask_warning_signs"),
     ("also any tips for the first convo w her. shes completely shut down", "ask_how_to_talk"),
     ("thx. tips on not scaring her off next time?", "ask_how_to_talk"),
-    ("I didn't react well, I yelled and cried. What do I say to her now?", "ask_how_to_talk"),
 ])
 def test_a_plain_question_the_classifier_was_unsure_of_is_answered(text: str, intent: str):
     assert plain_question_after(text, 0.3) == intent
@@ -125,4 +124,29 @@ def test_another_kind_of_help_added_in_a_few_words_is_a_search(text: str, intent
     ("is there any therapy that works for survivors?", "faq"),  # about a kind of help, not asking for one near
 ])
 def test_a_question_about_another_kind_of_help_keeps_its_answer(text: str, intent: str):
+    assert intent_after(text, intent) == intent
+
+
+# The review of 2026-12-08: a youth's words are not a helper's question, and the men who buy are not boys at risk.
+@pytest.mark.parametrize(("text", "intent"), [
+    ("what can i say to him so he lets me leave", "disclose_exploitation"),
+    ("what do i tell my social worker about where i was all weekend", "faq"),
+    ("advice on what to say to the judge", "faq"),
+    ("how do i know if he really loves me", "faq"),
+    ("how can i tell if he is a pimp", "nlu_fallback"),
+    ("what are the signs im pregnant", "faq"),
+    ("how can i tell if my phone has a tracker on it", "faq"),
+    ("what happens to guys who buy sex from minors?", "faq"),
+    ("what happens to guys who pimp out girls, do they go to jail?", "faq"),
+])
+def test_what_the_review_found_keeps_its_reading(text: str, intent: str):
+    assert plain_question_after(text, 0.3, intent) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("what about counseling? my pimp said they report you", "faq"),
+    ("what about therapy, does my foster mom have to know", "faq"),
+    ("what about my case worker, does she have to know about the clinic", "faq"),
+])
+def test_a_question_about_what_about_is_not_a_search(text: str, intent: str):
     assert intent_after(text, intent) == intent

@@ -154,7 +154,6 @@ def test_what_the_review_found_is_read_right(text: str, expected: dict[str, str]
     ("any csec specific ones tho", {"help": "trafficking_services"}),
     ("Also any services specifically for trafficking survivors?", {"help": "trafficking_services"}),
     ("PO riverside co juv. 16yo F", {"place": "riverside", "age": "16"}),
-    ("im in SC rn", {"place": "santa cruz"}),
     ("Need emergency placement tonight, options in Bako?", {"place": "bakersfield", "help": "emergency_shelter"}),
     ("is there anywhere in hemet i could go if i really had to leave",
      {"place": "hemet", "help": "emergency_shelter"}),
@@ -171,6 +170,18 @@ def test_shorthand_areas_and_corrections_are_read(text: str, expected: dict[str,
                                   "he called 10 times", "brb 10m", "room 14F", "client 10 sessions in",
                                   "be patient 15 more mins", "pt 9/10 pain", "a nice area", "the lake area",
                                   "she is on a placement today with her aunt", "my co worker said so",
-                                  "idk where to go for help with this"])
+                                  "idk where to go for help with this", "he posted pics of me to sc",
+                                  "someone from sc keeps dming me", "me and tracy co-parent",
+                                  "mr davis co-signed my lease"])
 def test_distances_and_word_areas_are_no_ages_or_places(text: str):
     assert said(text) == {}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("are there programs for survivors of sexual assault near me", None),
+    ("any services for survivors of domestic violence?", None),
+    ("is there a class for parents on csec?", None),
+    ("my mom goes to a support group for families of addicts, is there one for me", None),
+])
+def test_other_survivors_and_trainings_are_not_the_kinds_the_review_found(text: str, kind):
+    assert said(text).get("help") == kind

@@ -31,20 +31,23 @@ from tests.e2e.conftest import RunningHarbor
 # 123/214, 6, 10 after a review narrowed the add-on search (never over "im safe", thanks or a known question).
 # Then held-out set r joined unread (it had been added with the changes it measured; 14/30 on its one run) and the
 # risk classifier was retrained with risk sets s and t: 135/244, 6 fallback turns of 734, 16 repeats.
+# On 2026-12-08, with three new questions, a review's mends and the classifier retrained with risk set u: 144/244,
+# 6 fallback turns, 9 repeats; then held-out set s joined unread (it had measured the state before those changes;
+# 14/30 on its one run): 147/274, 8 fallback turns of 821, 15 repeats.
 # A model trained from scratch may differ a little (the response selector is a neural
 # net): slack of three conversations, two fallback turns, two repeats.
-MIN_COMPLETED = 132
-MAX_FALLBACKS = 8
-MAX_REPEATED = 18
+MIN_COMPLETED = 144
+MAX_FALLBACKS = 10
+MAX_REPEATED = 17
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
-# The held-out set (tests/conversations_heldout/README.md), set s, 2026-12-07: 14/30, 3 fallback turns of 87,
-# 6 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
+# The held-out set (tests/conversations_heldout/README.md), set t, 2026-12-08: 11/30, 3 fallback turns of 86,
+# 5 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
 # number to tune toward; only numbers are printed, so a failure shows no conversation.
-HELDOUT_MIN_COMPLETED = 7
+HELDOUT_MIN_COMPLETED = 5
 HELDOUT_MAX_FALLBACKS = 5
-HELDOUT_MAX_REPEATED = 8
+HELDOUT_MAX_REPEATED = 7
 
 
 def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
@@ -63,7 +66,7 @@ def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
 def test_the_conversation_suite(harbor: RunningHarbor):
     send, parse_of = _client(harbor)
     conversations = load()
-    assert len(conversations) >= 240
+    assert len(conversations) >= 270
     report = evaluate(conversations, send, parse_of, Directory(harbor.env["DATABASE_URL"]))
     print(report.render())
     assert report.completed >= MIN_COMPLETED, report.render()

@@ -83,10 +83,12 @@ async def create_message(request: web.Request) -> web.Response:
         "body": form["Body"], "status": "queued", "direction": "outbound-api", "num_segments": "1",
         "date_created": _rfc2822(now), "date_updated": _rfc2822(now), "date_sent": _rfc2822(now),
         "api_version": "2010-04-01", "uri": f"/2010-04-01/Accounts/{state.account_sid}/Messages.json",
-        "received_at": time.time(),
+        "received_at": time.time(), "sent_at": time.time(),
     }
     state.messages.append(message)
     if state.slow_acks:
+        # As Twilio under load: taken and queued, not sent yet (no send date), and the answer comes late.
+        message.update(date_sent=None, sent_at=None)
         await asyncio.sleep(state.slow_acks.pop(0))
     return web.json_response(message, status=201)
 
@@ -96,10 +98,12 @@ async def list_messages(request: web.Request) -> web.Response:
     if not _authorised(request, state):
         return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
     to = request.query.get("To")
-    # As Twilio: "DateSent>" keeps messages sent at or after that second (ISO 8601, UTC).
+    # As Twilio: "DateSent>" keeps messages sent at or after that second (ISO 8601, UTC); a queued one has no
+    # send date yet, so the filter leaves it out.
     after = request.query.get("DateSent>")
-    since = datetime.strptime(after, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp() if after else 0
-    found = [m for m in state.messages if (to is None or m["to"] == to) and int(m["received_at"]) >= since]
+    since = datetime.strptime(after, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp() if after else None
+    found = [m for m in state.messages if (to is None or m["to"] == to)
+             and (since is None or (m["sent_at"] is not None and int(m["sent_at"]) >= since))]
     uri = request.path
     return web.json_response({"messages": list(reversed(found)), "end": max(0, len(found) - 1),
                               "first_page_uri": uri, "next_page_uri": None, "page": 0, "page_size": 50,

@@ -91,6 +91,28 @@ async def test_500_then_201_is_delivered_after_a_backoff(escalated, fake_twilio,
         assert session.scalars(select(Page)).one().attempts == 3
 
 
+async def test_a_page_twilio_took_but_answered_too_late_is_not_sent_twice(escalated, fake_twilio):
+    # The send timed out on our side after Twilio had queued it: the retry asks Twilio first.
+    state, base_url = fake_twilio
+    state.slow_acks.append(1.5)
+    gateway = TwilioGateway(TwilioSettings("ACtest", "secret", "+14155550000", "", base_url), timeout=0.5)
+    clock, sessions, _ = escalated
+    worker = PagerWorker(sessions, gateway, config(), clock)
+    try:
+        await worker.run_once()
+        with sessions() as session:
+            assert session.scalars(select(Page)).one().status == "pending"
+        clock.advance(5)
+        await worker.run_once()
+    finally:
+        await gateway.close()
+    assert [m["to"] for m in state.messages] == [PRIMARY_PHONE]
+    assert len(state.requests) == 1
+    with sessions() as session:
+        page = session.scalars(select(Page)).one()
+        assert page.status == "sent" and page.provider_sid == state.messages[0]["sid"]
+
+
 async def test_a_refused_page_fails_loudly_without_retrying(tmp_path, fake_twilio, caplog):
     _, base_url = fake_twilio
     wrong = TwilioGateway(TwilioSettings("ACtest", "wrong-token", "+14155550000", "", base_url))
