@@ -122,7 +122,7 @@ class TwilioRestOutput(OutputChannel):
     async def send_to_number(self, number: str, text: str) -> None:
         gateway = await self.gateway_factory()
         body = to_gsm7(text)
-        # Twilio's send times are whole seconds; a little slack so a send made this second is found.
+        # Twilio's creation times are whole seconds; a little slack so a message created this second is found.
         since = datetime.now(timezone.utc) - timedelta(seconds=SENT_LOOKBACK_SECONDS)
         unanswered = False
         for attempt in range(1, self.retry.attempts + 1):

@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.escalation import is_adult
+from bot.actions.escalation import FOR_HELPERS, is_adult
 from bot.actions.facts import full_intent
 from bot.actions.resources import start_search_events
 from bot.answer_search import response_for
@@ -37,9 +37,6 @@ _ASKS_FOR_SOMEONE = re.compile(r"\b(?:someone|somebody|some1|anyone|anybody|any1
                                r"orgs?|organizations?|people who|ppl who|survivor[- ]led)\b", re.IGNORECASE)
 _TO_BE_ONE = re.compile(r"\b(?:become|becomin|becoming|be) an? (?:peer |survivor )?(?:mentor|advocate)\b|"
                         r"\bmentor (?:younger|other|girls|kids|youth)\b", re.IGNORECASE)
-# Answers written for the adults around a youth: a young person gets someone to talk to instead ("i cant stop
-# thinking about what happened to me, is that normal" is not a worker's secondary trauma).
-FOR_HELPERS = ("faq/vicarious_trauma",)
 _NOT_WHERE_THEY_ARE = re.compile(r"\b(?:grew up|moved (?:from|away)|used to live)\b", re.IGNORECASE)
 _NOT_HERE_OR_NOT_THAT = re.compile(r"\b(?:grew up|moved|used to live|was (?:in|at)|(?:dont|don'?t|do not) "
                                    r"(?:want|need)|no (?:counselor|therapist|therapy|counseling))\b", re.IGNORECASE)

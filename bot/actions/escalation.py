@@ -139,6 +139,11 @@ class ActionEscalate(Action):
         return help_next
 
 
+# Answers written for the adults around a youth: a young person gets someone to talk to instead ("i cant stop
+# thinking about what happened to me, is that normal" is not a worker's secondary trauma).
+FOR_HELPERS = ("faq/vicarious_trauma",)
+
+
 def is_adult(tracker: Tracker) -> bool:
     """Said in their words, else known from before, else implied by what the message asks ("my 14 year old is
     being sold": a parent's words)."""
@@ -172,7 +177,7 @@ def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
     selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
     if asked == "faq" and not selected.get("intent_response_key"):
         return []  # no answer picked: nothing to add after the crisis reply (never "didn't get that")
-    if asked == "faq" and selected.get("intent_response_key") in ("faq/vicarious_trauma",) and not is_adult(tracker):
+    if asked == "faq" and selected.get("intent_response_key") in FOR_HELPERS and not is_adult(tracker):
         return []  # "i was trafficked and now i cant sleep, is this normal": not a worker's secondary trauma
     return answer_as(asked, dispatcher, tracker, domain)
 
