@@ -33,21 +33,23 @@ from tests.e2e.conftest import RunningHarbor
 # risk classifier was retrained with risk sets s and t: 135/244, 6 fallback turns of 734, 16 repeats.
 # On 2026-12-08, with three new questions, a review's mends and the classifier retrained with risk set u: 144/244,
 # 6 fallback turns, 9 repeats; then held-out set s joined unread (it had measured the state before those changes;
-# 14/30 on its one run): 147/274, 8 fallback turns of 821, 15 repeats.
+# 14/30 on its one run): 147/274, 8 fallback turns of 821, 15 repeats. Then held-out set t joined unread too (the
+# change since the last landed review had touched held-out sets with rules and data; 11/30 on its one run) and the
+# classifier was retrained with risk set v: 160/304 (set t 11/30), 11 fallback turns of 907, 20 repeats.
 # A model trained from scratch may differ a little (the response selector is a neural
 # net): slack of three conversations, two fallback turns, two repeats.
-MIN_COMPLETED = 144
-MAX_FALLBACKS = 10
-MAX_REPEATED = 17
+MIN_COMPLETED = 157
+MAX_FALLBACKS = 13
+MAX_REPEATED = 22
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
-# The held-out set (tests/conversations_heldout/README.md), set t, 2026-12-08: 11/30, 3 fallback turns of 86,
-# 5 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
+# The held-out set (tests/conversations_heldout/README.md), set u, 2026-12-08: 11/30, 3 fallback turns of 85,
+# 1 repeat. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
 # number to tune toward; only numbers are printed, so a failure shows no conversation.
 HELDOUT_MIN_COMPLETED = 5
 HELDOUT_MAX_FALLBACKS = 5
-HELDOUT_MAX_REPEATED = 7
+HELDOUT_MAX_REPEATED = 4
 
 
 def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
@@ -66,7 +68,7 @@ def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
 def test_the_conversation_suite(harbor: RunningHarbor):
     send, parse_of = _client(harbor)
     conversations = load()
-    assert len(conversations) >= 270
+    assert len(conversations) >= 300
     report = evaluate(conversations, send, parse_of, Directory(harbor.env["DATABASE_URL"]))
     print(report.render())
     assert report.completed >= MIN_COMPLETED, report.render()
