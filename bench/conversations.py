@@ -100,12 +100,15 @@ class Directory:
     def names_near(self, kind: str, place: str | None, age: int | None = None) -> tuple[set[str], bool]:
         """(names of programs of this kind the bot may list, whether any of them is local for this age)."""
         from bot.actions.resources import _query
+        from bot.nlu.facts import SHORT_NAMES
         from harbor.core.db import session_scope
         from resources_db.places import PlaceNotFound
         from resources_db.search import LOCAL, search
 
         names: set[str] = set()
         local = False
+        # The place as people name it: "Oildale" is Bakersfield's, "Fruitvale" Oakland's (bot/nlu/facts.py).
+        place = SHORT_NAMES.get(place.lower(), place) if place else place
         with session_scope(self.database_url) as session:
             for category in KINDS[kind]:
                 try:

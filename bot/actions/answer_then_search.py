@@ -42,6 +42,24 @@ _NOT_HERE_OR_NOT_THAT = re.compile(r"\b(?:grew up|moved|used to live|was (?:in|a
                                    r"(?:want|need)|no (?:counselor|therapist|therapy|counseling))\b", re.IGNORECASE)
 
 
+# Right after a list of programs, "do they call ur parents tho" is about those programs, not about Harbor.
+_ABOUT_HARBOR = ("faq/police_cps", "faq/phone_checked", "faq/mandated_reporting")
+_A_PROGRAM_TELLS = re.compile(r"\b(?:they|it|staff|the (?:shelter|clinic|program|place|staff|nurse|doctor|counselor|"
+                              r"therapist|center|drop[- ]?in|people there))\b[^.?!]{0,30}\b(?:call|calls|tell|tells|"
+                              r"contact|report|notify|find out|let (?:my|ur|your) \w+ know)\b", re.IGNORECASE)
+
+
+def about_the_programs(text: str | None, intent: str) -> bool:
+    """A question the classifier read as one about Harbor ("will they call the police"), asked about programs."""
+    return intent in _ABOUT_HARBOR and bool(_A_PROGRAM_TELLS.search(text or ""))
+
+
+def about_the_programs_shown(tracker: Tracker, intent: str) -> bool:
+    from bot.actions.more import searched_lately
+
+    return searched_lately(tracker.events) and about_the_programs((tracker.latest_message or {}).get("text"), intent)
+
+
 def wants_programs(tracker: Tracker, intent: str) -> bool:
     message = tracker.latest_message or {}
     said = {e.get("entity"): e.get("value") for e in message.get("entities") or [] if e.get("value")}
@@ -74,6 +92,8 @@ class ActionAnswerThenSearch(Action):
             return []
         if intent in FOR_HELPERS and not is_adult(tracker):
             intent = "need_someone_to_talk"
+        if about_the_programs_shown(tracker, intent):
+            intent = "faq/program_privacy"
         dispatcher.utter_message(response=response_for(intent))
         if intent.startswith("faq/") and intent not in DEFAULT_CATEGORY:
             return []

@@ -129,11 +129,11 @@ class ActionEscalate(Action):
             # "...What do I say to her now?" answered; "We're in Torrance" next still searches what fits.
             sets_help = any(e.get("event") == "slot" and e.get("name") == "known_help" for e in answered)
             return answered if sets_help else [*answered, *help_next]
-        if (first_time and risk.get("level") == "high" and not tracker.active_loop and not is_adult(tracker)
-                and THIRD_PARTY not in categories):
+        if first_time and not tracker.active_loop and not is_adult(tracker) and THIRD_PARTY not in categories:
             # After a young person tells us about danger to themselves, the first thing to know is whether they
-            # are safe now (an unsure answer tells the advocate as much; a "yes" is thanked). Not after danger
-            # now ("he won't let me leave"): the reply already says call 911, and the answer is known.
+            # are safe now (an unsure answer tells the advocate as much; a "yes" is thanked). Also after danger
+            # now ("he won't let me leave"): the reply says call 911, and whether they are safe yet tells the
+            # advocate what to do next.
             return [*help_next, SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", True),
                     FollowupAction("check_in_form")]
         return help_next

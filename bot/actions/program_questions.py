@@ -14,7 +14,8 @@ _ABOUT_PROGRAMS = re.compile(
     r"placement order|take|takes|taking|accept|accepts|allow|allowed|let me|let them|just girls|only girls|"
     r"just boys|only boys|girls only|boys only|trans|curfew|rules|how long|stay there|wait ?list|"
     r"parents? (?:permission|consent)|permission|consent|sign me in|sign up|"
-    r"(?:have|need|got) to be (?:1[0-9]|2[0-5]|an? (?:adult|minor))|age limit|too (?:young|old)|call (?:my|ur|your) "
+    r"(?:have|need|got) to be (?:1[0-9]|2[0-5]|an? (?:adult|minor))|age limit|too (?:young|old)|open|hours|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekends?|walk[- ]?in|call (?:my|ur|your) "
     r"(?:parents?|mom|dad|social worker|caseworker|po))\b", re.IGNORECASE)
 ANSWER = "utter_program_question"
 

@@ -9,7 +9,7 @@ import re
 # "can't" and "who cares" are not questions; a tag after a comma ("..., right") is, "and he's right" is not.
 QUESTION = re.compile(
     r"\?|(?:^|[.!,;]\s*|\b(?:and|but|so|like)\s+|\balso\s+(?=any\b|is there\b|are there\b)|\bme\s+)"
-    r"(?:how|what|where|when|why|which|who(?!\s+cares)|can(?!'?t\b)|could|will|would|is|are|do|does|did|"
+    r"(?:how|what|wut|wat|where|when|why|which|who(?!\s+cares)|can(?!'?t\b)|could|will|would|is|are|do|does|did|"
     r"should|am i|any|anyone|anywhere)\b|"
     r",\s*(?:right|huh)\W*$", re.IGNORECASE)  # a tag question: "this stuff dont happen to guys, right"
 

@@ -273,8 +273,12 @@ def _answered_instead(dispatcher: CollectingDispatcher, tracker: Tracker, domain
     if (not name.startswith("ask_") and name != "faq") or confidence < ANSWER_IN_A_SEARCH_MIN:
         return False
     if name == "faq":  # the response selector's pick: "utter_faq/police_cps"
+        from bot.actions.answer_then_search import about_the_programs
+
         selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         name = selected.get("intent_response_key") or ""
+        if about_the_programs(message.get("text"), name):  # "will they call my social worker", mid-search
+            name = "faq/program_privacy"
     response = f"utter_{name}"
     if response not in (domain.get("responses") or {}):
         return False

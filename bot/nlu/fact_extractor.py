@@ -29,9 +29,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.actions.program_questions import is_program_question
 from bot.actions.questions import WHAT_ABOUT, asks_a_question, is_question_intent
 from bot.nlu.facts import facts
-from bot.nlu.language import SPANISH, language_of, looks_spanish, spanish_intent
+from bot.nlu.language import SPANISH, language_of, looks_spanish, spanish_intent, spanish_kind
 
 CHOICE = re.compile(r"^\s*(?:option\s*|number\s*|#)?(?:1|2|one|two|first|second|the first(?: one)?|"
                     r"the second(?: one)?)\s*[.!]*\s*$", re.IGNORECASE)
@@ -77,6 +78,9 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
                 message.set(INTENT_RANKING_KEY, [prediction], add_to_output=True)
             elif language == SPANISH:
                 prediction = {INTENT_NAME_KEY: spanish_intent(text), PREDICTED_CONFIDENCE_KEY: 1.0}
+                kind = spanish_kind(text) if prediction[INTENT_NAME_KEY] == "find_resource" else None
+                if kind:  # "hay consejeria en español por aqui?": counseling, near the place said or asked next
+                    message.set(ENTITIES, [*entities, _entity("help", kind, 0, len(text))], add_to_output=True)
                 message.set(INTENT, prediction, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [prediction], add_to_output=True)
             elif _asks_for_programs_there(text, entities, _intent_name(message)):
@@ -89,7 +93,7 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
 # A message naming a kind of help and a place, in words that ask for it ("anyway looking for counseling for
 # her in chula vista"), is a search whatever else it says; the risk detector still overrides it when the
 # message is dangerous, and the search then follows the crisis reply.
-_ASKS = re.compile(r"\b(?:looking for|look for|need|needs|find|where (?:can|do|does|is|are|should)|"
+_ASKS = re.compile(r"\b(?:looking for|look for|need|needs|wants?|find|where (?:can|do|does|is|are|should)|"
                    r"can (?:i|we|she|he) (?:get|see|go)|send (?:her|him|them)|(?:see|talk to) a|"
                    r"what'?s (?:near|around|in)|whats (?:near|around|in)|"
                    r"is there (?:a|an|any|somewhere|anywhere|someone|somebody|anyone|anybody)\b|are there|"
@@ -147,6 +151,10 @@ def _asks_for_programs_there(text: str, entities: list[dict[str, Any]], intent: 
         return True
     if intent in _SEARCH_INTENTS:
         return False
+    if "place" in said and intent in _WEAK_READINGS and asks_a_question(text) and not is_program_question(text):
+        # "food bank near east san jose? 95122": a kind of help and a place, asked; the response selector's pick
+        # for it only shares a word or two ("survivor mentors"). Not a question about the programs' own rules.
+        return True
     if "place" in said:
         return bool(_ASKS.search(text))
     # "what local CSEC services can I call for her?" read as some long-tail answer: a search with the place known
@@ -182,7 +190,10 @@ _PLAIN_QUESTIONS = [
         r"\b(?:boys|guys|dudes|males|young men)\s+(?:\w+\s+)?(?:get|be|are|being)\s+(?:trafficked|exploited|sold|"
         r"pimped)|\b(?:happen|happens|count|counts)\s+(?:\w+\s+)?(?:to|for)\s+(?:guys|boys|dudes|males)\b"
         # not the men who buy: "what happens to guys who buy sex from minors?"
-        r"(?!\s+(?:who|that)\s+(?:buy|pay|pimp|sell|traffic|exploit|recruit))",
+        r"(?!\s+(?:who|that)\s+(?:buy|pay|pimp|sell|traffic|exploit|recruit))"
+        # "do they only help girls tho", "people always assume its just girls"
+        r"|\b(?:only|just)\s+(?:(?:help|helps|take|takes|serve|serves|accept|accepts|for)\s+)?girls\b"
+        r"(?!\s+(?:night|trip|day|chat|group ?chat))",
         re.IGNORECASE)),
     # A helper's question about a young person: "also any tips for the first convo w her", "tips on not scaring her
     # off". Not "him" (a youth's "what can i say to him so he lets me leave"), not a judge or a hotline.
@@ -191,20 +202,48 @@ _PLAIN_QUESTIONS = [
         r"talk(?:ing)? (?:to|with) (?:her|them|my (?:daughter|niece|granddaughter|foster daughter|student|client)|"
         r"the (?:youth|girl|kid|teen|student|client))|scar\w* (?:her|them) off|first (?:convo|conversation))\b",
         re.IGNORECASE)),
+    # "should i take her phone away or will that make it worse": the engagement tips, not this chat's privacy.
+    ("ask_how_to_talk", re.compile(
+        r"\b(?:take|taking|took)\s+(?:away\s+)?(?:her|his|their|the|my (?:daughter|son|niece|nephew|granddaughter|"
+        r"grandson|foster \w+)'?s?)\s+(?:phone|ipad|tablet|laptop|cell|iphone)\b|\b(?:phone|ipad|tablet|cell) away\b",
+        re.IGNORECASE)),
     # "what are signs my son could be getting exploited?"; not "the signs im pregnant" or "if he really loves me".
     ("ask_warning_signs", re.compile(
         r"\b(?:(?:warning )?signs|red flags)\b[^.?!]{0,40}\b(?:exploit\w*|traffick\w*|groom\w*|csec|pimp\w*|"
-        r"being sold|recruit\w*)", re.IGNORECASE)),
+        r"being sold|recruit\w*)|"
+        # "what r the warning signs i should be watching": in this helpline, of exploitation; not of suicide
+        r"\bwarning signs?\b(?![^.?!]{0,40}\b(?:suicid\w*|self[- ]?harm\w*|overdos\w*|depress\w*|cutting|stroke|"
+        r"heart)\b)", re.IGNORECASE)),
 ]
 _SURE_ENOUGH = 0.6
 # The response selector picks some answer for anything: its pick is the weakest reading there is.
 _WEAK_READINGS = {"faq", "nlu_fallback", "out_of_scope"}
+# DIET's safety intents gate nothing (the risk detector decides on danger by itself, after this): a plain question
+# in them ("he makes me do stuff w guys, does this even count for guys?") is answered after the crisis reply.
+_OVERRIDABLE = _WEAK_READINGS | {"disclose_exploitation", "self_harm", "in_danger_now"}
+
+
+# A young person asking whether an offer or a boyfriend is OK: "is it normal for ur bf to want u to make money for
+# him", "some guy on insta wants to fly me to vegas for modeling. is that legit". Not an adult asking about a child.
+_IS_IT_OK = re.compile(r"\b(?:is|iz|r|are) (?:it|that|this|dat|dis|he|she|they)\s+(?:\w+\s+)?(?:normal|legit|weird|ok|"
+                       r"okay|safe|bad|real|sketchy|sus|fine|a red flag|a scam|wrong)\b|"
+                       r"\bshould i (?:go|do it|say yes|trust (?:him|her|them))\b", re.IGNORECASE)
+_OFFER_OR_BOYFRIEND = re.compile(r"\b(?:money|paid|buys?|bought|gifts?|nails|modeling|model|party|vegas|fly me|"
+                                 r"\$?\d{3,}|\d{2,3}k?\s*(?:dollars|bucks))\b", re.IGNORECASE)
+_ABOUT_A_CHILD = re.compile(r"\b(?:my|our|her|his)\s+(?:(?:foster |step|grand)?(?:daughter|son|niece|nephew|kid|child|"
+                            r"grandkid)|student|client|patient|youth|teen|granddaughter|grandson)\b", re.IGNORECASE)
+
+
+def asks_if_a_red_flag(text: str) -> bool:
+    return bool(_IS_IT_OK.search(text) and _OFFER_OR_BOYFRIEND.search(text) and not _ABOUT_A_CHILD.search(text))
 
 
 def _plain_question(text: str, message: Message, entities: list[dict[str, Any]]) -> str | None:
+    if asks_if_a_red_flag(text):
+        return "ask_red_flag"  # whatever DIET made of it: the risk detector still decides on danger, after this
     intent = message.get(INTENT) or {}
     sure = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0) >= _SURE_ENOUGH
-    if (sure and intent.get(INTENT_NAME_KEY) not in _WEAK_READINGS) or not asks_a_question(text):
+    if (sure and intent.get(INTENT_NAME_KEY) not in _OVERRIDABLE) or not asks_a_question(text):
         return None
     if any(e.get(ENTITY_ATTRIBUTE_VALUE) == "caregiver_support" for e in entities):
         return "ask_caregiver_support"  # "we are wiped out. is there respite or support for us"

@@ -31,11 +31,23 @@ SHORT_NAMES = {
     "la county": "los angeles", "l.a county": "los angeles", "l.a": "los angeles", "s.f": "san francisco",
     "slo": "san luis obispo", "paso": "paso robles",
     "bako": "bakersfield", "bakotown": "bakersfield",
+    # Neighborhoods and unincorporated towns people name instead of the city (some share a name with a town in
+    # another state: "fruitvale", "watts", "highland park").
+    "fruitvale": "oakland", "east oakland": "oakland", "west oakland": "oakland", "deep east oakland": "oakland",
+    "natomas": "sacramento", "south sac": "sacramento", "north sac": "sacramento", "oildale": "bakersfield",
+    "city heights": "san diego", "logan heights": "san diego", "barrio logan": "san diego", "north park": "san diego",
+    "boyle heights": "los angeles", "watts": "los angeles", "south la": "los angeles", "east la": "los angeles",
+    "koreatown": "los angeles", "ktown": "los angeles", "highland park": "los angeles", "echo park": "los angeles",
+    "dtla": "los angeles", "downtown la": "los angeles", "east san jose": "san jose", "tenderloin": "san francisco",
+    "the tenderloin": "san francisco", "the mission": "san francisco", "mission district": "san francisco",
+    "bayview": "san francisco", "hunters point": "san francisco", "isla vista": "goleta",
+    "coachella valley": "indio", "east palo alto": "palo alto",
 }
 # City names that are also first names or everyday words in texts.
 _NEEDS_PREPOSITION = {"tracy", "davis", "lincoln", "sherman", "maxwell", "chester", "nelson", "dixon",
                       "ross", "winton", "newman", "avery", "colton", "grover", "san", "la", "oak", "sd", "paso",
-                      "the valley", "the bay", "sac", "clay", "graton", "taft", "keyes", "weldon"}
+                      "the valley", "the bay", "sac", "clay", "graton", "taft", "keyes", "weldon",
+                      "watts", "the mission", "north park", "highland park", "bayview"}
 _PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?|live in|stay in|i said|i meant|"
                           r"i typed)\s+)$")
 # "what about LA?", "ok and SF": written in capitals (in a message that is not all capitals: "ESTOY EN LA
@@ -106,6 +118,14 @@ _AGES = [
     # "a girl maybe 15", "this boy about 16": a young person someone met, with a guessed age
     re.compile(rf"\b(?:a|this|one|some)\s+(?:girl|boy|kid|teen|youth|young (?:woman|man|person))\s+(?:maybe|about|"
                rf"around|like|prob|probably|who'?s|who is|age|aged)\s+{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
+    # "im in slo, 19. i just want someone to talk to": where they are, then their age set off by a comma
+    re.compile(r"\b(?:i'?m|im|i am)\s+(?:in|at|from|near|by|out in|over in|down in)\s+[^,.?!\d]{2,25},\s*"
+               rf"(1[1-9]|2[0-4])\s*(?:[,.!]|\band\b|$){_NOT_AN_AGE_AFTER}(?!\s*(?:mins?|minutes?|hours?|hrs?|"
+               r"blocks?|miles?|away)\b)"),
+    # "for 2 girls 15 & 16", "a drop-in for a few 18-20 yos", "beds for TAY 18-24": the youngest counts
+    re.compile(r"\b(?:girls|boys|kids|youth|teens|yos?|tay)\s+(1[0-9]|2[0-4])\s*(?:&|and|n|,|/|-|to)\s*"
+               r"(?:1[0-9]|2[0-4])\b"),
+    re.compile(r"\b(1[0-9]|2[0-4])\s*(?:-|to)\s*(?:1[0-9]|2[0-4])\s*(?:yos?|y/?os?|year olds?|yr olds?)\b"),
     # Spanish: "tengo 17 anos", "17 años", "tiene 15"
     re.compile(r"\b(?:tengo|tiene|tienes|de)\s+(\d{1,2})(?:\s*(?:anos|años|añitos))?\b"),
     re.compile(r"\b(\d{1,2})\s*(?:anos|años)\b"),
@@ -187,8 +207,9 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|place to (?:stay|sleep|crash|go)|somewhere to "
-                                     r"(?:stay|sleep|crash|go)|where (?:to|can i) (?:sleep|stay)|housing|"
+    ("emergency_shelter", re.compile(r"\b(?:shelter|bed|beds|(?:safe |warm )?place to (?:stay|sleep|crash|go)|"
+                                     r"somewhere (?:safe |warm )?to (?:stay|sleep|crash|go)|"
+                                     r"where (?:to|can i) (?:sleep|stay)|housing|"
                                      # "is there anywhere in hemet i could go if i really had to leave"
                                      r"(?:somewhere|some ?place|a place|any ?place|any ?where) (?:(?:in|near|around) "
                                      r"\w+(?: \w+)? )?(?:i|we|she|he|they) "
@@ -243,7 +264,12 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
                                      r"(?:support|(?:a )?class(?:es)?|(?:a )?groups?) (?:\w+ )?for (?:other )?"
                                      r"(?:parents|caregivers|grandparents|grandmas|relatives|kinship|"
                                      r"foster (?:parents|families))(?!\s+(?:on|about|to learn)\b))\b")),
-    ("drop_in", re.compile(r"\b(?:drop[- ]?in|showers?|laundry|wash (?:my|our) clothes)\b")),
+    ("drop_in", re.compile(r"\b(?:drop[- ]?in|showers?|laundry|wash (?:my|our) clothes|charge (?:my|our) phones?|"
+                           r"(?:chill|hang out|hang|somewhere to (?:be|go|chill)) (?:\w+ )?during the day|"
+                           r"day ?time (?:place|center|spot))\b")),
+    # Last: "if i did leave tho is there like a place in salinas": a place to go, nothing else named.
+    ("emergency_shelter", re.compile(r"\b(?:is there|are there|any|know (?:of )?)(?: like)? (?:a |some ?)?places? "
+                                     r"(?:in|near|around) [a-z]+(?: [a-z]+)?\s*(?:[.?!,]|$)")),
 ]
 
 GENDER_WORDS: list[tuple[str, re.Pattern[str]]] = [

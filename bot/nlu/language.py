@@ -6,9 +6,10 @@ at least two words, so "ok", "fresno" or "16" never switch the conversation's la
 Spanglish that lingua calls English stays English, where the NLU and the risk layer (trained on
 Spanglish too) read it.
 
-Harbor's Spanish is a first step: the crisis lines, a search for a safe place, food or a clinic,
-and an honest line that the rest is in English for now. The intents below are what those answers
-need; anything else gets that honest line.
+Harbor's Spanish is a first step: the crisis lines, a search for help near them (a safe place, food, a
+clinic, counseling, legal help, help for survivors or for caregivers, school and jobs), and an honest
+line that the rest is in English for now. The intents below are what those answers need; anything else
+gets that honest line.
 """
 
 from __future__ import annotations
@@ -36,6 +37,22 @@ SPANISH_INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("thanks", re.compile(r"\b(?:gracias|grax|thx)\b")),
     ("goodbye", re.compile(r"\b(?:adios|bye|nos vemos|hasta luego)\b")),
 ]
+_SPANISH_MORE = dict(SPANISH_INTENTS)["more"]
+_SPANISH_THANKS = re.compile(r"\b(?:gracias|por favor|porfa)\b")
+# The kind of help a Spanish message asks for, beyond a bed, food or a clinic (the directory's category codes).
+SPANISH_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("mental_health", re.compile(r"\b(?:consejeri\w*|consejer[oa]s?|terapi\w*|terapeuta|psicolog\w*|salud mental)\b")),
+    ("legal", re.compile(r"\b(?:abogad[oa]s?|ayuda legal|legal|licenciad[oa]|antecedentes|record)\b")),
+    ("caregiver_support", re.compile(r"\b(?:grupos? (?:para|de) (?:padres|madres|abuel[oa]s|familias|cuidadores|tias)|"
+                                     r"apoyo para (?:mi|padres|madres|abuel[oa]s|familias|cuidadores)|"
+                                     r"(?:ayude|ayuden|ayuda) a mi(?: tambien)?\b)")),
+    ("trafficking_services", re.compile(r"\b(?:(?:la|de|contra la) trata|explotaci\w*|sobrevivientes?|"
+                                        r"(?:ayud\w*|programas?|lugar\w*) (?:a|para) (?:ninas|ninos|jovenes|muchachas|"
+                                        r"chicas|muchachos) (?:asi|como ella|como el|como mi \w+))\b")),
+    ("education_jobs", re.compile(r"\b(?:trabajo|empleo|chamba|escuela|ged|estudiar)\b")),
+    ("drop_in", re.compile(r"\b(?:centro de dia|durante el dia|banarme|ducharme|lavar (?:mi )?ropa)\b")),
+    ("substance_use", re.compile(r"\b(?:drogas|alcohol|rehabilitacion|rehab)\b")),
+]
 _SPANISH_MARKERS = re.compile(r"\b(?:necesito|quiero|donde|estoy|tengo|ayuda|hola|por favor|porfa|gracias|"
                               r"no se|que|como|puedo|hay)\b")
 
@@ -57,6 +74,8 @@ def language_of(text: str | None) -> str | None:
     if not text:
         return None
     words = re.findall(r"[^\W\d_]+", text)
+    if _SPANISH_MORE.search(_plain(text)) or (len(words) <= 3 and _SPANISH_THANKS.search(_plain(text))):
+        return SPANISH  # "hay mas?", "ok gracias": too short for the detector, but no English reads that way
     if len(words) < 2 and not (words and _SPANISH_MARKERS.fullmatch(_plain(words[0]))):
         return None
     from lingua import Language
@@ -73,9 +92,18 @@ def spanish_intent(text: str) -> str:
     """What a Spanish message asks for, among what Harbor can answer in Spanish; else `spanish_other`."""
     plain = _plain(text)
     for intent, pattern in SPANISH_INTENTS:
+        if intent == "more" and spanish_kind(text):
+            return "find_resource"  # any other kind of help Harbor lists, after a bed, food or a clinic
         if pattern.search(plain):
             return intent
     return "spanish_other"
+
+
+def spanish_kind(text: str) -> str | None:
+    """The directory category a Spanish message asks for, beyond a bed, food or a clinic: "hay consejeria en
+    español por aqui?" is counseling, "hay abogados que ayudan gratis?" legal help."""
+    plain = _plain(text)
+    return next((kind for kind, pattern in SPANISH_KINDS if pattern.search(plain)), None)
 
 
 def looks_spanish(text: str) -> bool:
@@ -83,4 +111,5 @@ def looks_spanish(text: str) -> bool:
     when it uses Spanish words Harbor knows. Used only where the English model already said the
     message is not English."""
     plain = _plain(text)
-    return bool(_SPANISH_MARKERS.search(plain)) or any(p.search(plain) for _, p in SPANISH_INTENTS[:-3])
+    return (bool(_SPANISH_MARKERS.search(plain)) or any(p.search(plain) for _, p in SPANISH_INTENTS[:-3])
+            or bool(spanish_kind(text)))

@@ -158,7 +158,8 @@ def test_a_question_about_a_programs_rules_is_told_honestly_we_do_not_know_them(
     from bot.actions.program_questions import is_program_question
 
     for text in ("does it cost money", "do they need insurance", "do any of them take just girls",
-                 "do any take a 17 yo without a placement order", "do i need my parents permission"):
+                 "do any take a 17 yo without a placement order", "do i need my parents permission",
+                 "wut about sunday tho", "any open sunday? can i just walk in"):
         assert is_program_question(text), text
     for text in ("oakland", "16", "food", "i need a bed", "my mom takes my money", "take me there"):
         assert not is_program_question(text), text
@@ -277,3 +278,16 @@ def test_a_young_person_gets_someone_to_talk_to_not_a_workers_secondary_trauma()
     said, _ = _asked_the_selector("ER nurse here, saw a 13 yo last week and I cant get her face out of my head",
                                   "faq/vicarious_trauma", [{"entity": "role", "value": "provider"}], {})
     assert said == ["utter_faq/vicarious_trauma"]
+
+
+def test_right_after_a_list_of_programs_will_they_call_my_parents_is_about_the_programs():
+    """Read as Harbor's own "will the police or CPS get called": after the results it is about the shelter."""
+    results = {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_resource_end"}}
+    question = {"event": "user", "text": "do they call ur parents tho", "parse_data": {
+        "text": "do they call ur parents tho", "intent": {"name": "faq"}, "entities": [],
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/police_cps"}}}}}
+    said, _ = _run(ActionAnswerThenSearch(), [results, question], {})
+    assert said == ["utter_faq/program_privacy"]
+    # without a search before it, "they" may be Harbor's advocates: Harbor's own answer
+    said, _ = _asked_the_selector("do they call ur parents tho", "faq/police_cps", [], {})
+    assert said == ["utter_faq/police_cps"]

@@ -74,6 +74,12 @@ def plain_question_after(text: str, confidence: float, intent: str = "nlu_fallba
     ("what are signs my son could be getting exploited? everything I read is about girls", "ask_warning_signs"),
     ("also any tips for the first convo w her. shes completely shut down", "ask_how_to_talk"),
     ("thx. tips on not scaring her off next time?", "ask_how_to_talk"),
+    ("do they only help girls tho", "ask_boys_services"),
+    ("15yo boy in my care gets texts at 2-3am and sneaks out. what r the warning signs i should be watching",
+     "ask_warning_signs"),
+    ("should i take her phone away or will that make it worse", "ask_how_to_talk"),
+    ("She keeps her phone under her pillow and someone keeps calling her. Should I take it from her? the phone away?",
+     "ask_how_to_talk"),
 ])
 def test_a_plain_question_the_classifier_was_unsure_of_is_answered(text: str, intent: str):
     assert plain_question_after(text, 0.3) == intent
@@ -83,6 +89,17 @@ def test_a_confident_reading_and_a_statement_keep_their_intent():
     assert plain_question_after("is this private? my guy goes thru my phone", 0.9, "ask_in_trouble") == "ask_in_trouble"
     assert plain_question_after("the guys took my phone", 0.3) == "nlu_fallback"  # not a question
     assert plain_question_after("how do i delete this conversation?", 0.3, "faq") == "faq"
+    assert plain_question_after("is it just girls night tonight?", 0.3) == "nlu_fallback"
+    assert plain_question_after("what are warning signs of suicide in teens?", 0.3) == "nlu_fallback"
+    assert plain_question_after("what happens to guys who buy sex from minors?", 0.3, "faq") == "faq"
+
+
+def test_a_plain_question_inside_a_disclosure_is_answered_after_the_crisis_reply():
+    """DIET's safety intents decide nothing (the risk detector does): the question in them is what gets answered
+    after the crisis reply."""
+    text = "he makes me do stuff w his friends. does this even count for guys?"
+    assert plain_question_after(text, 1.0, "disclose_exploitation") == "ask_boys_services"
+    assert plain_question_after("is there a shelter that takes guys?", 1.0, "need_shelter") == "need_shelter"
 
 
 def test_a_phone_that_is_checked_gets_the_answer_about_phones_and_respite_the_caregiver_programs():
@@ -150,3 +167,37 @@ def test_what_the_review_found_keeps_its_reading(text: str, intent: str):
 ])
 def test_a_question_about_what_about_is_not_a_search(text: str, intent: str):
     assert intent_after(text, intent) == intent
+
+
+def test_a_spanish_request_for_counseling_is_a_search_for_counseling_where_they_said():
+    message = Message(data={"text": "vivimos en salinas, hay consejeria en español por aqui?"})
+    message.set("intent", {"name": "nlu_fallback", "confidence": 0.3})
+    FactExtractor().process([message])
+    said = {e["entity"]: e["value"] for e in message.get("entities")}
+    assert message.get("intent")["name"] == "find_resource"
+    assert said["help"] == "mental_health" and said["place"] == "salinas" and said["language"] == "es"
+
+
+@pytest.mark.parametrize(("text", "red_flag"), [
+    ("is it normal for ur bf to want u to make money for him", True),
+    ("some guy on insta wants to fly me to vegas for modeling, he already paid for my nails. is that legit", True),
+    ("is it weird if my bf is 23 and im 15. he buys me everything", True),
+    ("is it normal for my daughter to have a 20 year old bf", False),  # an adult asking: the warning signs
+    ("my bf hits me is that normal", False),  # abuse, not an offer: the crisis reply says what fits
+    ("is the food bank free or do i need money", False),
+])
+def test_a_young_person_asking_if_an_offer_is_ok_is_told_what_the_red_flags_are(text: str, red_flag: bool):
+    assert (plain_question_after(text, 1.0, "disclose_exploitation") == "ask_red_flag") is red_flag
+
+
+def test_a_kind_of_help_and_a_place_asked_over_a_weak_reading_is_a_search():
+    """"food bank near east san jose? 95122": the response selector's pick only shared a word with it."""
+    def read(text: str) -> str:
+        message = Message(data={"text": text})
+        message.set("intent", {"name": "faq", "confidence": 0.5})
+        FactExtractor().process([message])
+        return message.get("intent")["name"]
+
+    assert read("got my 3 nephews placed w me last wk. food bank near east san jose? 95122") == "find_resource"
+    assert read("does the shelter in fresno cost money?") == "faq"  # the programs' own rules: the honest answer
+    assert read("my daughter stayed at a shelter in fresno last year") == "faq"  # said, not asked

@@ -71,9 +71,21 @@ def said(text: str) -> dict[str, str]:
                                                                        "help": "trafficking_services"}),
     ("foster dad in santa cruz. we are wiped out. is there respite or support for us",
      {"place": "santa cruz", "role": "caregiver", "help": "caregiver_support"}),
-    ("im in slo, 19. i just want someone to actually talk to", {"place": "san luis obispo", "help": "mental_health"}),
+    ("im in slo, 19. i just want someone to actually talk to", {"place": "san luis obispo", "age": "19",
+                                                              "help": "mental_health"}),
     ("my granddaughter 15 left w a older man, taking her down to LA. we in fresno",
      {"place": "fresno", "age": "15", "role": "caregiver", "gender": "female"}),
+    ("outreach wkr, need dropin near intl blvd oakland for 2 girls 15 & 16", {"place": "oakland", "age": "15",
+                                                                             "help": "drop_in"}),
+    ("beds for youth 18-24 in fresno", {"place": "fresno", "age": "18", "help": "emergency_shelter"}),
+    ("is there like a drop in place in fruitvale where i can shower", {"place": "oakland", "help": "drop_in"}),
+    ("ok send me some near natomas", {"place": "sacramento"}),
+    ("oildale", {"place": "bakersfield"}),
+    ("is there somewhere in hollywood i can just chill during the day and charge my phone",
+     {"place": "los angeles", "help": "drop_in"}),
+    ("if i did leave tho is there like a place in salinas. im 17",
+     {"place": "salinas", "age": "17", "role": "youth", "help": "emergency_shelter"}),
+    ("is there a place in fresno that does tattoo removal", {"place": "fresno"}),
 ])
 def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     assert said(text) == expected
@@ -86,6 +98,7 @@ def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     "im worried about tracy",
     "idk where to go for help with my taxes", "po box 12", "we waited. 20. minutes", "it was like 14 years ago",
     "qué pasó", "my counselor said no", "he gets her modeling jobs",
+    "im at the park, 20, minutes away", "i have 2 kids 3 and 5", "open 10-12", "the mission impossible movie",
 ])
 def test_no_fact_is_invented_from_everyday_words(text: str):
     assert said(text) == {}
