@@ -27,6 +27,9 @@ log = logging.getLogger("harbor.escalation")
 
 # The escalation reply already is the answer: the missing-child steps, the crisis lines.
 ANSWERED_BY_THE_ESCALATION = {"ask_crisis_numbers"}
+# "is it normal for my bf to want me to make money for him": once that is escalated, what recruiting looks like is
+# not what a youth already being sold needs to hear next.
+NOT_AFTER_DANGER = {"ask_red_flag"}
 
 
 ESCALATED_LATELY_MESSAGES = 4
@@ -129,11 +132,12 @@ class ActionEscalate(Action):
             # "...What do I say to her now?" answered; "We're in Torrance" next still searches what fits.
             sets_help = any(e.get("event") == "slot" and e.get("name") == "known_help" for e in answered)
             return answered if sets_help else [*answered, *help_next]
-        if first_time and not tracker.active_loop and not is_adult(tracker) and THIRD_PARTY not in categories:
+        if (first_time and risk.get("level") == "high" and not tracker.active_loop and not is_adult(tracker)
+                and THIRD_PARTY not in categories):
             # After a young person tells us about danger to themselves, the first thing to know is whether they
-            # are safe now (an unsure answer tells the advocate as much; a "yes" is thanked). Also after danger
-            # now ("he won't let me leave"): the reply says call 911, and whether they are safe yet tells the
-            # advocate what to do next.
+            # are safe now (an unsure answer tells the advocate as much; a "yes" is thanked). Not after danger
+            # now ("he won't let me leave"): the reply already says call 911, and the answer is known. Nor a
+            # second text that could make a hidden phone buzz, where "ok" (ok, I'll call) would read as safe.
             return [*help_next, SlotSet("check_in_answer", None), SlotSet("check_in_after_answer", True),
                     FollowupAction("check_in_form")]
         return help_next
@@ -164,7 +168,7 @@ def then_the_question(dispatcher: CollectingDispatcher, tracker: Tracker,
     message = tracker.latest_message or {}
     asked = (message.get("risk") or {}).get("classifier_intent") or ""
     # report_missing is not asked: a missing child's escalation reply is that answer already.
-    if asked in ANSWERED_BY_THE_ESCALATION or not is_question_intent(asked):
+    if asked in ANSWERED_BY_THE_ESCALATION or asked in NOT_AFTER_DANGER or not is_question_intent(asked):
         return []
     if not asks_a_question(message.get("text")) and not is_adult(tracker):
         # A young person's "i dont see the point anymore. everything i make goes back to him" reads like a

@@ -29,7 +29,6 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.actions.program_questions import is_program_question
 from bot.actions.questions import WHAT_ABOUT, asks_a_question, is_question_intent
 from bot.nlu.facts import facts
 from bot.nlu.language import SPANISH, language_of, looks_spanish, spanish_intent, spanish_kind
@@ -93,12 +92,14 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
 # A message naming a kind of help and a place, in words that ask for it ("anyway looking for counseling for
 # her in chula vista"), is a search whatever else it says; the risk detector still overrides it when the
 # message is dangerous, and the search then follows the crisis reply.
-_ASKS = re.compile(r"\b(?:looking for|look for|need|needs|wants?|find|where (?:can|do|does|is|are|should)|"
+_ASKS = re.compile(r"\b(?:looking for|look for|need|needs|wants? (?:\w+ ){0,2}(?:counseling|therapy|a therapist|"
+                   r"a counselor|a bed|shelter|services|a program)|find|where (?:can|do|does|is|are|should)|"
                    r"can (?:i|we|she|he) (?:get|see|go)|send (?:her|him|them)|(?:see|talk to) a|"
                    r"what'?s (?:near|around|in)|whats (?:near|around|in)|"
                    r"is there (?:a|an|any|somewhere|anywhere|someone|somebody|anyone|anybody)\b|are there|"
                    r"know (?:of|any)|recommend|refer (?:her|him|them|me)|any (?:\w+ ){0,2}(?:near|in|around)\b|"
-                   r"(?:centers?|programs?|places?|services?|shelters?|clinics?|beds?|groups?) (?:near|around)\b)",
+                   r"(?:centers?|programs?|places?|services?|shelters?|clinics?|beds?|groups?|banks?|pantr(?:y|ies)|"
+                   r"counselors?|therapists?|doctors?|lawyers?|attorneys?) (?:near|around|close to)\b)",
                    re.IGNORECASE)
 _SEARCH_INTENTS = {"need_shelter", "need_food", "need_health", "find_resource", "inform", "choose_option"}
 # Questions about what a program is like, or about a kind of program Harbor answers first, keep their answer.
@@ -108,7 +109,8 @@ _KEEPS_ITS_ANSWER = {"ask_shelter_life", "ask_jobs_school", "ask_records", "ask_
                      # danger keeps its rule (the crisis reply, then the search): never a search alone
                      "in_danger_now", "self_harm", "disclose_exploitation", "report_missing", "risk_check_in"}
 # "no i dont need a shelter in fresno", "will the clinic in oakland tell my mom if i need birth control"
-_NOT_A_REQUEST = re.compile(r"\b(?:no|dont|don'?t|do not|never)\s+(?:\w+\s+){0,2}(?:need|want|looking)\b|"
+_NOT_A_REQUEST = re.compile(r"\b(?:no|dont|don'?t|do not|doesnt|doesn'?t|does not|wont|won'?t|never)\s+(?:\w+\s+){0,2}"
+                            r"(?:need|want|looking)\b|"
                             r"\b(?:stop|anymore|tell my|call my)\b|"
                             r"\bnvm\b(?!,?\s+(?:actually\s+)?(?:i|we) (?:need|want))", re.IGNORECASE)
 
@@ -151,10 +153,6 @@ def _asks_for_programs_there(text: str, entities: list[dict[str, Any]], intent: 
         return True
     if intent in _SEARCH_INTENTS:
         return False
-    if "place" in said and intent in _WEAK_READINGS and asks_a_question(text) and not is_program_question(text):
-        # "food bank near east san jose? 95122": a kind of help and a place, asked; the response selector's pick
-        # for it only shares a word or two ("survivor mentors"). Not a question about the programs' own rules.
-        return True
     if "place" in said:
         return bool(_ASKS.search(text))
     # "what local CSEC services can I call for her?" read as some long-tail answer: a search with the place known
@@ -204,23 +202,27 @@ _PLAIN_QUESTIONS = [
         re.IGNORECASE)),
     # "should i take her phone away or will that make it worse": the engagement tips, not this chat's privacy.
     ("ask_how_to_talk", re.compile(
-        r"\b(?:take|taking|took)\s+(?:away\s+)?(?:her|his|their|the|my (?:daughter|son|niece|nephew|granddaughter|"
-        r"grandson|foster \w+)'?s?)\s+(?:phone|ipad|tablet|laptop|cell|iphone)\b|\b(?:phone|ipad|tablet|cell) away\b",
+        r"\b(?:take|taking|took)\s+(?:away\s+)?(?:her|his|their|my (?:daughter|son|niece|nephew|granddaughter|"
+        r"grandson|foster \w+)'?s?)\s+(?:phone|ipad|tablet|laptop|cell|iphone)\b|"
+        r"\b(?:take|taking) (?:it|the (?:phone|ipad|tablet)) (?:away )?from (?:her|him|them)\b|"
+        r"\b(?:her|his|their) (?:phone|ipad|tablet|cell) away\b",
         re.IGNORECASE)),
     # "what are signs my son could be getting exploited?"; not "the signs im pregnant" or "if he really loves me".
     ("ask_warning_signs", re.compile(
         r"\b(?:(?:warning )?signs|red flags)\b[^.?!]{0,40}\b(?:exploit\w*|traffick\w*|groom\w*|csec|pimp\w*|"
         r"being sold|recruit\w*)|"
-        # "what r the warning signs i should be watching": in this helpline, of exploitation; not of suicide
-        r"\bwarning signs?\b(?![^.?!]{0,40}\b(?:suicid\w*|self[- ]?harm\w*|overdos\w*|depress\w*|cutting|stroke|"
-        r"heart)\b)", re.IGNORECASE)),
+        # "what r the warning signs i should be watching": in this helpline, of exploitation; not of suicide, cutting,
+        # an eating disorder, anywhere in the message
+        r"^(?!.*\b(?:suicid\w*|kill\w*|die|dying|dead|cuts?|cutting|self[- ]?harm\w*|hurt\w* (?:her|him|them)sel\w*|"
+        r"overdos\w*|depress\w*|eating|goodbye|stroke|heart)\b).*\bwarning signs?\b", re.IGNORECASE)),
 ]
 _SURE_ENOUGH = 0.6
 # The response selector picks some answer for anything: its pick is the weakest reading there is.
 _WEAK_READINGS = {"faq", "nlu_fallback", "out_of_scope"}
 # DIET's safety intents gate nothing (the risk detector decides on danger by itself, after this): a plain question
-# in them ("he makes me do stuff w guys, does this even count for guys?") is answered after the crisis reply.
-_OVERRIDABLE = _WEAK_READINGS | {"disclose_exploitation", "self_harm", "in_danger_now"}
+# read as a disclosure ("he makes me do stuff w guys, does this even count for guys?") is answered after the crisis
+# reply. Not one read as self-harm or danger now: their own reply (988, 911) must not be lost.
+_OVERRIDABLE = _WEAK_READINGS | {"disclose_exploitation"}
 
 
 # A young person asking whether an offer or a boyfriend is OK: "is it normal for ur bf to want u to make money for
@@ -228,21 +230,24 @@ _OVERRIDABLE = _WEAK_READINGS | {"disclose_exploitation", "self_harm", "in_dange
 _IS_IT_OK = re.compile(r"\b(?:is|iz|r|are) (?:it|that|this|dat|dis|he|she|they)\s+(?:\w+\s+)?(?:normal|legit|weird|ok|"
                        r"okay|safe|bad|real|sketchy|sus|fine|a red flag|a scam|wrong)\b|"
                        r"\bshould i (?:go|do it|say yes|trust (?:him|her|them))\b", re.IGNORECASE)
-_OFFER_OR_BOYFRIEND = re.compile(r"\b(?:money|paid|buys?|bought|gifts?|nails|modeling|model|party|vegas|fly me|"
-                                 r"\$?\d{3,}|\d{2,3}k?\s*(?:dollars|bucks))\b", re.IGNORECASE)
+# An offer someone makes them: "she said i could make like 500", "wants to fly me to vegas", "he buys me everything".
+_AN_OFFER = re.compile(r"\b(?:wants? (?:me|u|you) to (?:make|get|work|model|dance|go)|"
+                       r"(?:said|says) i (?:could|can) make|offer\w*|(?:fly|take|drive) (?:me|u) to|"
+                       r"pay(?:s|ing)? (?:me|u) (?:to|for)|paid for my|buys? (?:me|u)|bought (?:me|u)|"
+                       r"(?:modeling|model|dancing) (?:job|gig|contract)|for modeling)\b", re.IGNORECASE)
 _ABOUT_A_CHILD = re.compile(r"\b(?:my|our|her|his)\s+(?:(?:foster |step|grand)?(?:daughter|son|niece|nephew|kid|child|"
                             r"grandkid)|student|client|patient|youth|teen|granddaughter|grandson)\b", re.IGNORECASE)
 
 
 def asks_if_a_red_flag(text: str) -> bool:
-    return bool(_IS_IT_OK.search(text) and _OFFER_OR_BOYFRIEND.search(text) and not _ABOUT_A_CHILD.search(text))
+    return bool(_IS_IT_OK.search(text) and _AN_OFFER.search(text) and not _ABOUT_A_CHILD.search(text))
 
 
 def _plain_question(text: str, message: Message, entities: list[dict[str, Any]]) -> str | None:
-    if asks_if_a_red_flag(text):
-        return "ask_red_flag"  # whatever DIET made of it: the risk detector still decides on danger, after this
     intent = message.get(INTENT) or {}
     sure = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0) >= _SURE_ENOUGH
+    if asks_if_a_red_flag(text) and (not sure or intent.get(INTENT_NAME_KEY) in _WEAK_READINGS):
+        return "ask_red_flag"  # the risk detector still decides on danger, after this
     if (sure and intent.get(INTENT_NAME_KEY) not in _OVERRIDABLE) or not asks_a_question(text):
         return None
     if any(e.get(ENTITY_ATTRIBUTE_VALUE) == "caregiver_support" for e in entities):

@@ -39,7 +39,7 @@ SHORT_NAMES = {
     "boyle heights": "los angeles", "watts": "los angeles", "south la": "los angeles", "east la": "los angeles",
     "koreatown": "los angeles", "ktown": "los angeles", "highland park": "los angeles", "echo park": "los angeles",
     "dtla": "los angeles", "downtown la": "los angeles", "east san jose": "san jose", "tenderloin": "san francisco",
-    "the tenderloin": "san francisco", "the mission": "san francisco", "mission district": "san francisco",
+    "the tenderloin": "san francisco", "mission district": "san francisco",
     "bayview": "san francisco", "hunters point": "san francisco", "isla vista": "goleta",
     "coachella valley": "indio", "east palo alto": "palo alto",
 }
@@ -47,7 +47,7 @@ SHORT_NAMES = {
 _NEEDS_PREPOSITION = {"tracy", "davis", "lincoln", "sherman", "maxwell", "chester", "nelson", "dixon",
                       "ross", "winton", "newman", "avery", "colton", "grover", "san", "la", "oak", "sd", "paso",
                       "the valley", "the bay", "sac", "clay", "graton", "taft", "keyes", "weldon",
-                      "watts", "the mission", "north park", "highland park", "bayview"}
+                      "watts", "north park", "highland park", "bayview"}
 _PREPOSITION = re.compile(r"(?:\b(?:in|near|at|from|around|by|to|outside(?: of)?|live in|stay in|i said|i meant|"
                           r"i typed)\s+)$")
 # "what about LA?", "ok and SF": written in capitals (in a message that is not all capitals: "ESTOY EN LA
@@ -75,13 +75,15 @@ _NUMBER_WORDS = {
 _NUMBER = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
 _NOT_AN_AGE_AFTER = (r"(?!\s*(?:(?:years?|yrs?) ago|feet|ft\b|foot|inch\w*|yards?|meters?|"
                      r"min|mins|minutes?|hours?|hrs?|days?|weeks?|wks?|months?|miles?|mi\b|dollars?|bucks|"
-                     r"%|am\b|pm\b|:|\.\d|times?|blocks?|people|guys|of\b|percent|k\b|grand|texts?|calls?))")
+                     r"%|am\b|pm\b|:|\.\d|times?|blocks?|people|guys|of\b|percent|k\b|grand|texts?|calls?|beds?|"
+                     r"rooms?|spots?|openings?))")
 # Who an adult may be asking for (also in _CHILD below, which the role patterns use).
 _CHILD_WORDS = (r"(?:foster |step|grand)?(?:daughter|son|kid|kiddo|child|girl|boy|teen|teenager|niece|nephew|"
                 r"client|student|patient|youth)")
 _AGES = [
     # "16yo", "16 y/o", "16 years old", "16 yr old"
-    re.compile(rf"\b{_NUMBER}\s*(?:yo|y/o|y\.o\.|yrs?(?:\s*old)?|years?(?:\s*old)?|year-old)\b(?!\s*ago)"),
+    re.compile(rf"(?<!\d-)(?<!\d to )\b{_NUMBER}\s*(?:yo|y/o|y\.o\.|yrs?(?:\s*old)?|years?(?:\s*old)?|year-old)\b"
+               r"(?!\s*ago)"),
     # "i'm 16", "shes 13", "he is fifteen", "age 14", "just turned 17"
     re.compile(rf"\b(?:i'?m|i am|im|she'?s|shes|she is|he'?s|hes|he is|they'?re|theyre|they are|age|aged|"
                rf"turned|turning|ages?)\s+(?:only\s+|just\s+)?{_NUMBER}\b{_NOT_AN_AGE_AFTER}"),
@@ -121,11 +123,14 @@ _AGES = [
     # "im in slo, 19. i just want someone to talk to": where they are, then their age set off by a comma
     re.compile(r"\b(?:i'?m|im|i am)\s+(?:in|at|from|near|by|out in|over in|down in)\s+[^,.?!\d]{2,25},\s*"
                rf"(1[1-9]|2[0-4])\s*(?:[,.!]|\band\b|$){_NOT_AN_AGE_AFTER}(?!\s*(?:mins?|minutes?|hours?|hrs?|"
-               r"blocks?|miles?|away)\b)"),
-    # "for 2 girls 15 & 16", "a drop-in for a few 18-20 yos", "beds for TAY 18-24": the youngest counts
-    re.compile(r"\b(?:girls|boys|kids|youth|teens|yos?|tay)\s+(1[0-9]|2[0-4])\s*(?:&|and|n|,|/|-|to)\s*"
-               r"(?:1[0-9]|2[0-4])\b"),
-    re.compile(r"\b(1[0-9]|2[0-4])\s*(?:-|to)\s*(?:1[0-9]|2[0-4])\s*(?:yos?|y/?os?|year olds?|yr olds?)\b"),
+               r"blocks?|miles?|away|beds?|rooms?|spots?|kids|girls|boys)\b)"),
+    # Who the help is for: "need dropin for 2 girls 15 & 16", "a drop-in for a few 18-20 yos", "beds for TAY 18-24";
+    # the youngest counts. Not the ages of others ("texts from boys 18-20. shes 15").
+    re.compile(r"\bfor (?:(?:\d|two|three|a few|some|my|our|the) )?(?:girls|boys|kids|youth|teens|clients|tay)\s+"
+               r"(?:ages?\s+)?(1[0-9]|2[0-4])\s*(?:&|and|n|,|/|-|to)\s*(?:1[0-9]|2[0-4])\b"),
+    re.compile(r"\bfor (?:(?:\d|two|three|a few|some) )?(1[0-9]|2[0-4])\s*(?:-|to)\s*(?:1[0-9]|2[0-4])\s*"
+               r"(?:yos?|y/?os?|year olds?|yr olds?)\b"),
+    re.compile(r"\b(?:tay|ages|aged)\s+(1[0-9]|2[0-4])\s*(?:-|to)\s*(?:1[0-9]|2[0-4])\b"),
     # Spanish: "tengo 17 anos", "17 años", "tiene 15"
     re.compile(r"\b(?:tengo|tiene|tienes|de)\s+(\d{1,2})(?:\s*(?:anos|años|añitos))?\b"),
     re.compile(r"\b(\d{1,2})\s*(?:anos|años)\b"),
@@ -138,7 +143,8 @@ _STANDALONE_NUMBER = re.compile(r"(?:^|[.;]\s+)(1[1-9]|2[0-4])\s*[.;!](?=\s)(?!\
 _OF_THEMSELVES = re.compile(r"\b(?:i'?m|im|i am|i just turned|i turned|i'?m turning|me)\s+(?:only\s+|just\s+)?$")
 # "92101 bed tonight 17": a lone number in a short message that also names a place or a need.
 _LONE_NUMBER = re.compile(r"(?<![\d$:.,/-])\b(1[0-9]|2[0-4])\b(?![\d:.,/%-]|\s*(?:min|hours?|hrs?|days?|weeks?|"
-                          r"months?|miles?|mi\b|dollars?|bucks|am\b|pm\b|times?|blocks?|people|of\b|k\b|texts?))")
+                          r"months?|miles?|mi\b|dollars?|bucks|am\b|pm\b|times?|blocks?|people|of\b|k\b|texts?|"
+                          r"beds?|rooms?|spots?|openings?))")
 _SHORT_MESSAGE_WORDS = 10
 _BARE_AGE = re.compile(rf"^\s*(?:age\s*)?{_NUMBER}\s*[.!]*\s*$")
 
@@ -265,11 +271,12 @@ HELP_WORDS: list[tuple[str, re.Pattern[str]]] = [
                                      r"(?:parents|caregivers|grandparents|grandmas|relatives|kinship|"
                                      r"foster (?:parents|families))(?!\s+(?:on|about|to learn)\b))\b")),
     ("drop_in", re.compile(r"\b(?:drop[- ]?in|showers?|laundry|wash (?:my|our) clothes|charge (?:my|our) phones?|"
-                           r"(?:chill|hang out|hang|somewhere to (?:be|go|chill)) (?:\w+ )?during the day|"
+                           r"(?:somewhere|some ?place|anywhere|where)\b[^.?!]{0,30}\b(?:chill|hang out|hang|be) "
+                           r"(?:\w+ )?during the day|"
                            r"day ?time (?:place|center|spot))\b")),
     # Last: "if i did leave tho is there like a place in salinas": a place to go, nothing else named.
     ("emergency_shelter", re.compile(r"\b(?:is there|are there|any|know (?:of )?)(?: like)? (?:a |some ?)?places? "
-                                     r"(?:in|near|around) [a-z]+(?: [a-z]+)?\s*(?:[.?!,]|$)")),
+                                     r"(?:in|near|around) [a-z]+(?: [a-z]+)?\s*(?:\?|$|\.(?=\s*(?:i'?m|i am) \d))")),
 ]
 
 GENDER_WORDS: list[tuple[str, re.Pattern[str]]] = [

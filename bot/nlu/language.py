@@ -45,7 +45,7 @@ SPANISH_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("legal", re.compile(r"\b(?:abogad[oa]s?|ayuda legal|legal|licenciad[oa]|antecedentes|record)\b")),
     ("caregiver_support", re.compile(r"\b(?:grupos? (?:para|de) (?:padres|madres|abuel[oa]s|familias|cuidadores|tias)|"
                                      r"apoyo para (?:mi|padres|madres|abuel[oa]s|familias|cuidadores)|"
-                                     r"(?:ayude|ayuden|ayuda) a mi(?: tambien)?\b)")),
+                                     r"(?:me|nos) (?:ayude|ayuden|ayuda|ayudan) a (?:mi|nosotr[oa]s)\b)")),
     ("trafficking_services", re.compile(r"\b(?:(?:la|de|contra la) trata|explotaci\w*|sobrevivientes?|"
                                         r"(?:ayud\w*|programas?|lugar\w*) (?:a|para) (?:ninas|ninos|jovenes|muchachas|"
                                         r"chicas|muchachos) (?:asi|como ella|como el|como mi \w+))\b")),
@@ -99,10 +99,18 @@ def spanish_intent(text: str) -> str:
     return "spanish_other"
 
 
+# Words that ask for help (not "me ofrece trabajo", not "dejo la escuela").
+_ASKS_FOR_IT = re.compile(r"\b(?:hay|busco|buscamos|necesito|necesita|necesitamos|quiero|queremos|donde|conoce[ns]?|"
+                          r"sabe[ns]? de|recomienda\w*|algun[oa]?|alguien)\b")
+_AN_OFFER_ES = re.compile(r"\bofrec\w*|\bme dan\b|\bme da\b")
+
+
 def spanish_kind(text: str) -> str | None:
     """The directory category a Spanish message asks for, beyond a bed, food or a clinic: "hay consejeria en
-    español por aqui?" is counseling, "hay abogados que ayudan gratis?" legal help."""
+    español por aqui?" is counseling, "hay abogados que ayudan gratis?" legal help. Only when the words ask."""
     plain = _plain(text)
+    if not _ASKS_FOR_IT.search(plain) or _AN_OFFER_ES.search(plain):
+        return None
     return next((kind for kind, pattern in SPANISH_KINDS if pattern.search(plain)), None)
 
 

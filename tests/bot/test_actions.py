@@ -143,12 +143,9 @@ def test_after_a_youths_first_disclosure_harbor_asks_if_they_are_safe_right_now(
     third.latest_message["text"] = "i think my friend is being trafficked"  # "i", but about someone else
     in_a_form = _risky_tracker(risk, "youth-2")
     in_a_form.active_loop = {"name": "resource_form"}
-    for quiet in (adult, third, in_a_form):
-        assert [e for e in run(ActionEscalate(), quiet)[1] if e.get("event") == "followup"] == []
-    # Danger now ("he's outside, he won't let me leave"): call 911, then whether they are safe yet.
     danger_now = _risky_tracker({**risk, "level": "imminent", "categories": ["imminent_danger"]}, "youth-3")
-    assert [e["name"] for e in run(ActionEscalate(), danger_now)[1] if e.get("event") == "followup"] == \
-        ["check_in_form"]
+    for quiet in (adult, third, in_a_form, danger_now):
+        assert [e for e in run(ActionEscalate(), quiet)[1] if e.get("event") == "followup"] == []
 
 
 def test_escalate_then_answers_the_question_asked_in_the_same_message(tmp_path, monkeypatch, domain):

@@ -288,6 +288,11 @@ def test_right_after_a_list_of_programs_will_they_call_my_parents_is_about_the_p
         "response_selector": {"faq": {"response": {"intent_response_key": "faq/police_cps"}}}}}
     said, _ = _run(ActionAnswerThenSearch(), [results, question], {})
     assert said == ["utter_faq/program_privacy"]
+    # (review) about Harbor or a line, even after the results: Harbor's own answer
+    for text in ("if i call the hotline will they call the police", "does it tell anyone if i text u"):
+        asked = {**question, "text": text, "parse_data": {**question["parse_data"], "text": text}}
+        said, _ = _run(ActionAnswerThenSearch(), [results, asked], {})
+        assert said == ["utter_faq/police_cps"], text
     # without a search before it, "they" may be Harbor's advocates: Harbor's own answer
     said, _ = _asked_the_selector("do they call ur parents tho", "faq/police_cps", [], {})
     assert said == ["utter_faq/police_cps"]

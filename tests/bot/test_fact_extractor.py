@@ -78,7 +78,7 @@ def plain_question_after(text: str, confidence: float, intent: str = "nlu_fallba
     ("15yo boy in my care gets texts at 2-3am and sneaks out. what r the warning signs i should be watching",
      "ask_warning_signs"),
     ("should i take her phone away or will that make it worse", "ask_how_to_talk"),
-    ("She keeps her phone under her pillow and someone keeps calling her. Should I take it from her? the phone away?",
+    ("She keeps her phone under her pillow and someone keeps calling her. Should I take it from her?",
      "ask_how_to_talk"),
 ])
 def test_a_plain_question_the_classifier_was_unsure_of_is_answered(text: str, intent: str):
@@ -91,6 +91,13 @@ def test_a_confident_reading_and_a_statement_keep_their_intent():
     assert plain_question_after("how do i delete this conversation?", 0.3, "faq") == "faq"
     assert plain_question_after("is it just girls night tonight?", 0.3) == "nlu_fallback"
     assert plain_question_after("what are warning signs of suicide in teens?", 0.3) == "nlu_fallback"
+    # (review) a youth's own phone, and self-harm, keep their readings
+    assert plain_question_after("he took my phone away. what do i do", 0.3) == "nlu_fallback"
+    assert plain_question_after("should i put my phone away", 0.3) == "nlu_fallback"
+    assert plain_question_after("my foster daughter cuts herself, what are warning signs it's getting worse", 0.3) \
+        == "nlu_fallback"
+    assert plain_question_after("my son said he wants to die. what warning signs do i look for", 1.0, "self_harm") \
+        == "self_harm"
     assert plain_question_after("what happens to guys who buy sex from minors?", 0.3, "faq") == "faq"
 
 
@@ -182,12 +189,20 @@ def test_a_spanish_request_for_counseling_is_a_search_for_counseling_where_they_
     ("is it normal for ur bf to want u to make money for him", True),
     ("some guy on insta wants to fly me to vegas for modeling, he already paid for my nails. is that legit", True),
     ("is it weird if my bf is 23 and im 15. he buys me everything", True),
+    ("theres this girl, she said i could make like 500 at a party. is that legit", True),
     ("is it normal for my daughter to have a 20 year old bf", False),  # an adult asking: the warning signs
     ("my bf hits me is that normal", False),  # abuse, not an offer: the crisis reply says what fits
     ("is the food bank free or do i need money", False),
+    ("is it ok if i dont have money for food", False),
+    ("is it bad if i took money for sex? am i in trouble", False),
 ])
-def test_a_young_person_asking_if_an_offer_is_ok_is_told_what_the_red_flags_are(text: str, red_flag: bool):
-    assert (plain_question_after(text, 1.0, "disclose_exploitation") == "ask_red_flag") is red_flag
+def test_a_young_person_asking_if_an_offer_is_ok_is_told_how_people_recruit(text: str, red_flag: bool):
+    assert (plain_question_after(text, 0.4, "faq") == "ask_red_flag") is red_flag
+
+
+def test_a_confident_reading_keeps_its_answer_over_the_recruiting_one():
+    assert plain_question_after("is it ok if i stay at a shelter? he offered me a room", 0.9, "need_shelter") \
+        == "need_shelter"
 
 
 def test_a_kind_of_help_and_a_place_asked_over_a_weak_reading_is_a_search():
@@ -201,3 +216,6 @@ def test_a_kind_of_help_and_a_place_asked_over_a_weak_reading_is_a_search():
     assert read("got my 3 nephews placed w me last wk. food bank near east san jose? 95122") == "find_resource"
     assert read("does the shelter in fresno cost money?") == "faq"  # the programs' own rules: the honest answer
     assert read("my daughter stayed at a shelter in fresno last year") == "faq"  # said, not asked
+    assert read("my daughter ran away from a shelter in fresno, what do i do?") == "faq"
+    assert read("is counseling in san diego confidential?") == "faq"
+    assert read("she doesnt want therapy in san diego, she wants to go home") == "faq"

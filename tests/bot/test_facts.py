@@ -86,6 +86,9 @@ def said(text: str) -> dict[str, str]:
     ("if i did leave tho is there like a place in salinas. im 17",
      {"place": "salinas", "age": "17", "role": "youth", "help": "emergency_shelter"}),
     ("is there a place in fresno that does tattoo removal", {"place": "fresno"}),
+    ("my daughter is getting texts from boys 18-20. shes 15", {"age": "15", "role": "caregiver", "gender": "female"}),
+    ("im at the mission in fresno", {"place": "fresno"}),
+    ("is there a place in riverside, she needs an abortion", {"place": "riverside"}),
 ])
 def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     assert said(text) == expected
@@ -99,6 +102,7 @@ def test_facts_people_state_are_found(text: str, expected: dict[str, str]):
     "idk where to go for help with my taxes", "po box 12", "we waited. 20. minutes", "it was like 14 years ago",
     "qué pasó", "my counselor said no", "he gets her modeling jobs",
     "im at the park, 20, minutes away", "i have 2 kids 3 and 5", "open 10-12", "the mission impossible movie",
+    "guys 20-24 yo keep messaging her", "im at the park, 18 spots left",
 ])
 def test_no_fact_is_invented_from_everyday_words(text: str):
     assert said(text) == {}

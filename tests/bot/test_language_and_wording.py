@@ -33,6 +33,8 @@ def test_spanish_needs(text: str, intent: str):
     ("hay grupos para abuelas que cuidan a sus nietos?", "caregiver_support"),
     ("¿hay alguien aquí que ayude a niñas así?", "trafficking_services"),
     ("necesito trabajo y terminar la escuela", "education_jobs"), ("se trata de mi hija", None),
+    ("un hombre me ofrece trabajo y casa", None), ("mi hija dejo la escuela por un hombre mayor", None),
+    ("tengo miedo de ir a la escuela", None), ("quien ayuda a mi hijo, se escapo", None),
 ])
 def test_spanish_asks_for_any_kind_of_help_the_directory_lists(text: str, kind: str | None):
     assert spanish_kind(text) == kind
