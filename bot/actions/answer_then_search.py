@@ -47,7 +47,7 @@ _ABOUT_HARBOR = ("faq/police_cps", "faq/mandated_reporting")
 # Not "if i call the hotline will they call the police", "does it tell anyone if i text u": about Harbor or a line.
 _ABOUT_A_LINE = re.compile(r"\b(?:hotline|harbor|this (?:chat|app|number|line)|text (?:u|you)|you guys|(?:my|his|her) "
                            r"phone)\b", re.IGNORECASE)
-_A_PROGRAM_TELLS = re.compile(r"\b(?:they|staff|the (?:shelter|clinic|program|place|staff|nurse|doctor|counselor|"
+_A_PROGRAM_TELLS = re.compile(r"\b(?:they|it|staff|the (?:shelter|clinic|program|place|staff|nurse|doctor|counselor|"
                               r"therapist|center|drop[- ]?in|people there))\b[^.?!]{0,30}\b(?:call|calls|tell|tells|"
                               r"contact|report|notify|find out|let (?:my|ur|your) \w+ know)\b", re.IGNORECASE)
 

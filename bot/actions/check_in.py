@@ -114,7 +114,11 @@ class ActionCheckIn(Action):
 
         asked = ((tracker.latest_message.get("risk") or {}).get("classifier_intent")) or "nlu_fallback"
         if escalated_lately(tracker):
-            # An advocate was alerted a moment ago: asking again adds nothing. What they asked is answered.
+            # An advocate was alerted a moment ago: asking again adds nothing. What they asked is answered, after
+            # a young person's new worry gets the lines again ("my friend took xanax n wont wake up", then "will we
+            # get in trouble": 911 comes first, again).
+            if not is_adult(tracker):
+                dispatcher.utter_message(response="utter_escalate_again")
             return answer_as(asked, dispatcher, tracker, domain)
         if recent_check_in(tracker) and said_safe_since_check_in(tracker):
             # "yeah im safe for now", then "what if they actually kick me out tho": answered, not escalated.

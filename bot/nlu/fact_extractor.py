@@ -205,6 +205,7 @@ _PLAIN_QUESTIONS = [
         r"\b(?:take|taking|took)\s+(?:away\s+)?(?:her|his|their|my (?:daughter|son|niece|nephew|granddaughter|"
         r"grandson|foster \w+)'?s?)\s+(?:phone|ipad|tablet|laptop|cell|iphone)\b|"
         r"\b(?:take|taking) (?:it|the (?:phone|ipad|tablet)) (?:away )?from (?:her|him|them)\b|"
+        r"\b(?:take|taking) the (?:phone|ipad|tablet|laptop|cell) away\b|"
         r"\b(?:her|his|their) (?:phone|ipad|tablet|cell) away\b",
         re.IGNORECASE)),
     # "what are signs my son could be getting exploited?"; not "the signs im pregnant" or "if he really loves me".

@@ -91,7 +91,8 @@ def test_a_worry_right_after_an_escalation_is_answered_not_asked_about():
     events = _escalated_then("x")
     events[-1] = _worry("is there somewhere i can go tonight he wont find me", "need_shelter")
     said, result = _run(ActionCheckIn(), events)
-    assert said == ["utter_need_shelter"] and _followups(result) == ["resource_form"]
+    # the lines again first (a new worry a moment after danger), then what they asked for
+    assert said == ["utter_escalate_again", "utter_need_shelter"] and _followups(result) == ["resource_form"]
 
 
 def test_escalated_lately_looks_back_a_few_messages_only():
