@@ -1,5 +1,5 @@
 """Honest numbers: the held-out sets are nobody's training data, and the live risk path is measured on
-the independent one (tests/risk/heldout_2026-12-08w.tsv), written by someone who saw neither the rules nor the
+the independent one (tests/risk/heldout_2026-12-08x.tsv), written by someone who saw neither the rules nor the
 data, and used once per change."""
 
 from __future__ import annotations
@@ -16,22 +16,22 @@ from bot.nlu.risk import patterns as p
 from bot.nlu.risk.classifier import RISK_DATA, nlu_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-08w.tsv"
+HELD_OUT = ROOT / "tests" / "risk" / "heldout_2026-12-08x.tsv"
 NEAR = 0.85
 
 
-# Set w (sets u and v went to training on 2026-12-08: the change since the last landed review touched held-out sets
-# together with rules and data), written by an independent writer who saw neither rules nor data; 52 of 330 lines
-# within 0.85 of training data, rule phrases or another line of the set removed by rule before first use (not by
-# score), then measured once on the classifier retrained with set v. Recall (right category): abuse 0.972,
-# exploitation 0.930, imminent_danger 0.976, self_harm 0.913, third_party 0.902; false escalations 0.043 (4 of 94).
-# Paged or asked: 1.000 in every category; 0.074 false alarms. Floors are that measurement less one message.
-HELD_OUT_FLOORS = {"abuse": 0.944, "exploitation": 0.906, "imminent_danger": 0.951, "self_harm": 0.869,
-                   "third_party": 0.877}
-HELD_OUT_MAX_FALSE_ESCALATION = 0.054
-CHECK_IN_FLOORS = {"abuse": 0.972, "exploitation": 0.976, "imminent_danger": 0.975, "self_harm": 0.956,
-                   "third_party": 0.975}
-CHECK_IN_MAX_FALSE = 0.085
+# Set x (set w went to training on 2026-12-08 with the day's later rule and data changes), written by an independent
+# writer who saw neither rules nor data; 36 of 330 lines within 0.85 of training data, rule phrases or another line of
+# the set removed by rule before first use (not by score), then measured once on the classifier retrained with set w.
+# Recall (right category): abuse 0.939, exploitation 0.951, imminent_danger 1.000, self_harm 0.895, third_party 0.977;
+# false escalations 0.086 (8 of 93). Paged for any category: abuse 0.970, self-harm 0.974, the rest 1.000. Paged or
+# asked: 1.000 in every category; 0.140 false alarms. Floors are that measurement less one message.
+HELD_OUT_FLOORS = {"abuse": 0.909, "exploitation": 0.926, "imminent_danger": 0.977, "self_harm": 0.868,
+                   "third_party": 0.954}
+HELD_OUT_MAX_FALSE_ESCALATION = 0.097
+CHECK_IN_FLOORS = {"abuse": 0.969, "exploitation": 0.975, "imminent_danger": 0.977, "self_harm": 0.973,
+                   "third_party": 0.977}
+CHECK_IN_MAX_FALSE = 0.151
 
 
 def _plain(text: str) -> str:
@@ -71,7 +71,7 @@ def _near_copies(evaluation: list[str], others: list[str]) -> list[tuple[str, st
     return found
 
 
-@pytest.mark.parametrize(("held_out", "size"), [(HELD_OUT, 278)], ids=["w"])
+@pytest.mark.parametrize(("held_out", "size"), [(HELD_OUT, 294)], ids=["x"])
 def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(held_out: Path, size: int):
     header = [line for line in held_out.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     text = " ".join(header).lower()
@@ -80,7 +80,7 @@ def test_the_independent_held_out_set_says_who_wrote_it_when_and_how_it_is_used(
     assert len(load_set(held_out)) == size  # the lines left after near-copies went, none taken out since
 
 
-@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["w"])
+@pytest.mark.parametrize("held_out", [HELD_OUT], ids=["x"])
 def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Path):
     sentences = [text for _, text in load_set(held_out)]
     assert _near_copies(sentences, _training_texts()) == [], "held-out sentences nearly copied into training data"
@@ -88,7 +88,7 @@ def test_no_held_out_sentence_is_in_the_training_data_or_the_rules(held_out: Pat
 
 
 @pytest.mark.parametrize(("held_out", "floors", "max_false"), [
-    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["w"])
+    (HELD_OUT, HELD_OUT_FLOORS, HELD_OUT_MAX_FALSE_ESCALATION)], ids=["x"])
 def test_the_live_path_on_the_independent_held_out_sets(held_out: Path, floors: dict, max_false: float):
     """Measured, not tuned: the numbers as they came out are in the README. This gate stops a change
     that makes them worse, and keeps the live path ahead of a hotline's crisis-keyword list."""

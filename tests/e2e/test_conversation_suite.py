@@ -36,20 +36,23 @@ from tests.e2e.conftest import RunningHarbor
 # 14/30 on its one run): 147/274, 8 fallback turns of 821, 15 repeats. Then held-out set t joined unread too (the
 # change since the last landed review had touched held-out sets with rules and data; 11/30 on its one run) and the
 # classifier was retrained with risk set v: 160/304 (set t 11/30), 11 fallback turns of 907, 20 repeats.
+# Later on 2026-12-08 (three new questions, Spanish searches for any kind of help, the review's mends): 192/304, 6
+# fallback turns, 11 repeats; then held-out set u joined unread (the day's changes made its number stale; 11/30 on its
+# one run) and the classifier was retrained with risk set w: 204/334, 9 fallback turns of 992, 12 repeats.
 # A model trained from scratch may differ a little (the response selector is a neural
 # net): slack of three conversations, two fallback turns, two repeats.
-MIN_COMPLETED = 157
-MAX_FALLBACKS = 13
-MAX_REPEATED = 22
+MIN_COMPLETED = 201
+MAX_FALLBACKS = 11
+MAX_REPEATED = 14
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
-# The held-out set (tests/conversations_heldout/README.md), set u, 2026-12-08: 11/30, 3 fallback turns of 85,
-# 1 repeat. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
+# The held-out set (tests/conversations_heldout/README.md), set v, 2026-12-08: 9/30, 0 fallback turns of 84,
+# 3 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
 # number to tune toward; only numbers are printed, so a failure shows no conversation.
-HELDOUT_MIN_COMPLETED = 5
-HELDOUT_MAX_FALLBACKS = 5
-HELDOUT_MAX_REPEATED = 4
+HELDOUT_MIN_COMPLETED = 4
+HELDOUT_MAX_FALLBACKS = 4
+HELDOUT_MAX_REPEATED = 6
 
 
 def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
@@ -68,7 +71,7 @@ def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
 def test_the_conversation_suite(harbor: RunningHarbor):
     send, parse_of = _client(harbor)
     conversations = load()
-    assert len(conversations) >= 300
+    assert len(conversations) >= 330
     report = evaluate(conversations, send, parse_of, Directory(harbor.env["DATABASE_URL"]))
     print(report.render())
     assert report.completed >= MIN_COMPLETED, report.render()
