@@ -17,6 +17,8 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.escalation import FOR_HELPERS, is_adult
 from bot.actions.facts import full_intent
+from bot.actions.more import searched_lately
+from bot.actions.program_questions import about_the_programs
 from bot.actions.resources import start_search_events
 from bot.answer_search import response_for
 
@@ -42,25 +44,8 @@ _NOT_HERE_OR_NOT_THAT = re.compile(r"\b(?:grew up|moved|used to live|was (?:in|a
                                    r"(?:want|need)|no (?:counselor|therapist|therapy|counseling))\b", re.IGNORECASE)
 
 
-# Right after a list of programs, "do they call ur parents tho" is about those programs, not about Harbor.
-_ABOUT_HARBOR = ("faq/police_cps", "faq/mandated_reporting")
-# Not "if i call the hotline will they call the police", "does it tell anyone if i text u": about Harbor or a line.
-_ABOUT_A_LINE = re.compile(r"\b(?:hotline|harbor|this (?:chat|app|number|line)|text (?:u|you)|you guys|(?:my|his|her) "
-                           r"phone)\b", re.IGNORECASE)
-_A_PROGRAM_TELLS = re.compile(r"\b(?:they|it|staff|the (?:shelter|clinic|program|place|staff|nurse|doctor|counselor|"
-                              r"therapist|center|drop[- ]?in|people there))\b[^.?!]{0,30}\b(?:call|calls|tell|tells|"
-                              r"contact|report|notify|find out|let (?:my|ur|your) \w+ know)\b", re.IGNORECASE)
-
-
-def about_the_programs(text: str | None, intent: str) -> bool:
-    """A question the classifier read as one about Harbor ("will they call the police"), asked about programs."""
-    return (intent in _ABOUT_HARBOR and bool(_A_PROGRAM_TELLS.search(text or ""))
-            and not _ABOUT_A_LINE.search(text or ""))
-
-
 def about_the_programs_shown(tracker: Tracker, intent: str) -> bool:
-    from bot.actions.more import searched_lately
-
+    """Right after a list of programs, "do they call ur parents tho" is about those programs, not about Harbor."""
     return searched_lately(tracker.events) and about_the_programs((tracker.latest_message or {}).get("text"), intent)
 
 

@@ -22,3 +22,19 @@ ANSWER = "utter_program_question"
 
 def is_program_question(text: str | None) -> bool:
     return asks_a_question(text) and bool(_ABOUT_PROGRAMS.search(text or ""))
+
+
+# Read as a question about Harbor ("will they call the police"), asked about the programs: "do they call ur parents".
+_ABOUT_HARBOR = ("faq/police_cps", "faq/mandated_reporting")
+# Not "if i call the hotline will they call the police", "does it tell anyone if i text u": about Harbor or a line.
+_ABOUT_A_LINE = re.compile(r"\b(?:hotline|harbor|this (?:chat|app|number|line)|text (?:u|you)|you guys|(?:my|his|her) "
+                           r"phone)\b", re.IGNORECASE)
+_A_PROGRAM_TELLS = re.compile(r"\b(?:they|it|staff|the (?:shelter|clinic|program|place|staff|nurse|doctor|counselor|"
+                              r"therapist|center|drop[- ]?in|people there))\b[^.?!]{0,30}\b(?:call|calls|tell|tells|"
+                              r"contact|report|notify|find out|let (?:my|ur|your) \w+ know)\b", re.IGNORECASE)
+
+
+def about_the_programs(text: str | None, intent: str) -> bool:
+    """A question the classifier read as one about Harbor ("will they call the police"), asked about programs."""
+    return (intent in _ABOUT_HARBOR and bool(_A_PROGRAM_TELLS.search(text or ""))
+            and not _ABOUT_A_LINE.search(text or ""))

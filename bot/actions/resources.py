@@ -16,7 +16,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from bot.actions.program_questions import ANSWER as PROGRAM_ANSWER
-from bot.actions.program_questions import is_program_question
+from bot.actions.program_questions import about_the_programs, is_program_question
 from harbor.core.db import session_scope
 from resources_db.answers import ANY, SKIP, is_skip, read_category
 from resources_db.categories import BY_CODE, SPANISH_LABELS
@@ -273,8 +273,6 @@ def _answered_instead(dispatcher: CollectingDispatcher, tracker: Tracker, domain
     if (not name.startswith("ask_") and name != "faq") or confidence < ANSWER_IN_A_SEARCH_MIN:
         return False
     if name == "faq":  # the response selector's pick: "utter_faq/police_cps"
-        from bot.actions.answer_then_search import about_the_programs
-
         selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         name = selected.get("intent_response_key") or ""
         if about_the_programs(message.get("text"), name):  # "will they call my social worker", mid-search

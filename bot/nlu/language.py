@@ -91,12 +91,11 @@ def language_of(text: str | None) -> str | None:
 def spanish_intent(text: str) -> str:
     """What a Spanish message asks for, among what Harbor can answer in Spanish; else `spanish_other`."""
     plain = _plain(text)
-    for intent, pattern in SPANISH_INTENTS:
-        if intent == "more" and spanish_kind(text):
-            return "find_resource"  # any other kind of help Harbor lists, after a bed, food or a clinic
-        if pattern.search(plain):
-            return intent
-    return "spanish_other"
+    needs, others = SPANISH_INTENTS[:3], SPANISH_INTENTS[3:]  # a bed, food or a clinic before anything else
+    found = next((intent for intent, pattern in needs if pattern.search(plain)), None)
+    if found is None and spanish_kind(text):
+        found = "find_resource"  # any other kind of help the directory lists
+    return found or next((intent for intent, pattern in others if pattern.search(plain)), "spanish_other")
 
 
 # Words that ask for help (not "me ofrece trabajo", not "dejo la escuela").
