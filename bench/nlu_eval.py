@@ -1,4 +1,4 @@
-"""Intent quality on the held-out split (tests/nlu/holdout_2026-12-08e.yml), which training never sees,
+"""Intent quality on the held-out split (tests/nlu/holdout_2026-12-08f.yml), which training never sees,
 written by a writer whose examples are not in training.
 
 Prints per-intent precision / recall / F1, the macro-F1, and the most frequent confusion
@@ -25,7 +25,7 @@ os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 from harbor.core.settings import PROJECT_ROOT
 
 DEFAULT_MODEL = PROJECT_ROOT / "bot" / "models" / "harbor.tar.gz"
-DEFAULT_DATA = PROJECT_ROOT / "tests" / "nlu" / "holdout_2026-12-08e.yml"
+DEFAULT_DATA = PROJECT_ROOT / "tests" / "nlu" / "holdout_2026-12-08f.yml"
 
 
 @dataclass

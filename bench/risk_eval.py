@@ -1,4 +1,4 @@
-"""Risk triage quality on the independent held-out set tests/risk/heldout_2026-12-08x.tsv.
+"""Risk triage quality on the independent held-out set tests/risk/heldout_2026-12-08y.tsv.
 
 Side by side, in one run: the live path (the rules' floor OR the risk classifier's vote, exactly
 what bot/nlu/risk_detector.py runs), the rules alone, the classifier alone, a crisis-keyword
@@ -25,7 +25,7 @@ os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
 from harbor.core.settings import PROJECT_ROOT
 
-DEFAULT_SET = PROJECT_ROOT / "tests" / "risk" / "heldout_2026-12-08x.tsv"
+DEFAULT_SET = PROJECT_ROOT / "tests" / "risk" / "heldout_2026-12-08y.tsv"
 GOALS = {"imminent_danger": 0.98, "self_harm": 0.98, "exploitation": 0.95, "abuse": 0.95}
 MAX_FALSE_ESCALATION = 0.05
 

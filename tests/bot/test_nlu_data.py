@@ -11,7 +11,7 @@ import yaml
 from harbor.core.settings import PROJECT_ROOT
 
 NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
-HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout_2026-12-08e.yml"
+HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout_2026-12-08f.yml"
 # Set by a component, never learned: no words at all (bot/nlu/no_words.py, a handful of examples for the
 # record), Spanish beyond the first step (bot/nlu/language.py), an uncertain risk signal (the risk detector).
 SET_BY_COMPONENTS = {"no_words", "spanish_other", "risk_check_in", "choose_option", "ask_red_flag"}

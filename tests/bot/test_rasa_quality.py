@@ -13,11 +13,11 @@ from harbor.core.settings import PROJECT_ROOT, venv_executable
 
 RASA = venv_executable("rasa")
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
-# The goal is 0.90. Split d measured 0.904 on 2026-11-26 and 0.899 on 2026-12-08, then went to training. Split e, by
-# two new writers who saw no training data, measured once on 2026-12-08 (70 intents, 348 lines): 0.865, accuracy
-# 0.839, the goal not met. A model trained from scratch moves it by about a point, so the gate is a floor below that
-# measurement, not the goal (README reports both).
-MIN_MACRO_F1 = 0.85
+# The goal is 0.90. Split d measured 0.904 on 2026-11-26 and 0.899 on 2026-12-08; split e (two new writers) 0.865 once
+# on 2026-12-08; both went to training. Split f, by a new writer who saw no training data, measured once on 2026-12-08
+# (70 intents, 302 lines): 0.916, accuracy 0.894. A model trained from scratch moves it by about a point, so the gate
+# is a floor below that measurement (README reports both).
+MIN_MACRO_F1 = 0.90
 
 
 def rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:

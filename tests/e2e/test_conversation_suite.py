@@ -38,21 +38,23 @@ from tests.e2e.conftest import RunningHarbor
 # classifier was retrained with risk set v: 160/304 (set t 11/30), 11 fallback turns of 907, 20 repeats.
 # Later on 2026-12-08 (three new questions, Spanish searches for any kind of help, the review's mends): 192/304, 6
 # fallback turns, 11 repeats; then held-out set u joined unread (the day's changes made its number stale; 11/30 on its
-# one run) and the classifier was retrained with risk set w: 204/334, 9 fallback turns of 992, 12 repeats.
+# one run) and the classifier was retrained with risk set w: 204/334, 9 fallback turns of 992, 12 repeats. Then
+# held-out set v joined unread too (9/30 on its one run; the day's change as a whole had touched held-out sets with
+# rules and data) and NLU split e and risk set x went to training: 209/364, 9 fallback turns of 1076, 14 repeats.
 # A model trained from scratch may differ a little (the response selector is a neural
 # net): slack of three conversations, two fallback turns, two repeats.
-MIN_COMPLETED = 201
+MIN_COMPLETED = 206
 MAX_FALLBACKS = 11
-MAX_REPEATED = 14
+MAX_REPEATED = 16
 HELDOUT = PROJECT_ROOT / "tests" / "conversations_heldout"
 
 
-# The held-out set (tests/conversations_heldout/README.md), set v, 2026-12-08: 9/30, 0 fallback turns of 84,
-# 3 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
+# The held-out set (tests/conversations_heldout/README.md), set w, 2026-12-08: 19/30, 1 fallback turn of 85,
+# 0 repeats. Only a hard floor (half the measured completion), so it catches a collapse without becoming a
 # number to tune toward; only numbers are printed, so a failure shows no conversation.
-HELDOUT_MIN_COMPLETED = 4
+HELDOUT_MIN_COMPLETED = 9
 HELDOUT_MAX_FALLBACKS = 4
-HELDOUT_MAX_REPEATED = 6
+HELDOUT_MAX_REPEATED = 3
 
 
 def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
@@ -71,7 +73,7 @@ def _client(harbor: RunningHarbor):  # type: ignore[no-untyped-def]
 def test_the_conversation_suite(harbor: RunningHarbor):
     send, parse_of = _client(harbor)
     conversations = load()
-    assert len(conversations) >= 330
+    assert len(conversations) >= 360
     report = evaluate(conversations, send, parse_of, Directory(harbor.env["DATABASE_URL"]))
     print(report.render())
     assert report.completed >= MIN_COMPLETED, report.render()
